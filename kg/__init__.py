@@ -1,0 +1,35 @@
+"""The cytokine storm knowledge graph: curated, provenance-carrying RDF.
+
+The library works without the command line::
+
+    from kg import load_curation, build_graph
+    graph = build_graph(load_curation())
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["build_graph", "load_curation", "run_build"]
+
+if TYPE_CHECKING:
+    from kg.build import build_graph
+    from kg.curation import load_curation
+    from kg.pipeline import run_build
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use so that `import kg` (and `kg --help`) stays light.
+    if name == "build_graph":
+        from kg.build import build_graph
+
+        return build_graph
+    if name == "load_curation":
+        from kg.curation import load_curation
+
+        return load_curation
+    if name == "run_build":
+        from kg.pipeline import run_build
+
+        return run_build
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")

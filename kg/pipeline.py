@@ -1,0 +1,60 @@
+"""The main job: curation in, checked graph and export files out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.build import build_graph
+from kg.curation import load_curation
+from kg.export import ExportFormat, export_graph
+from kg.model import Curation
+from kg.quotes import require_quotes
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build read and wrote."""
+
+    curation: Curation
+    graph: Graph
+    files: tuple[Path, ...]
+
+    @property
+    def summary(self) -> str:
+        """One line for the command line."""
+        c = self.curation
+        xrefs = sum(len(e.xrefs) + len(e.close_matches) for e in c.entities)
+        return (
+            f"{len(c.sources)} sources, {len(c.entities)} entities, {len(c.statements)} statements,"
+            f" {xrefs} cross-references, {len(self.graph)} triples; wrote {len(self.files)} files"
+        )
+
+
+def run_build(
+    out_dir: Path,
+    data_dir: Path | None = None,
+    sources_dir: Path | None = None,
+    formats: tuple[ExportFormat, ...] = tuple(ExportFormat),
+) -> BuildReport:
+    """Load and check the curation, build the graph, write the exports.
+
+    Args:
+        out_dir: where the export files go (created if needed).
+        data_dir: a curation directory; the bundled curation when ``None``.
+        sources_dir: a folder of source texts; when given, every quote is checked against them.
+        formats: which exports to write.
+
+    Raises:
+        CurationError: the curation has problems (nothing is written).
+        QuoteError: a quote is not in its source (nothing is written).
+        ExportError: the files could not be written (the previous ones stay).
+    """
+    curation = load_curation(data_dir)
+    if sources_dir is not None:
+        require_quotes(curation, sources_dir)
+    graph = build_graph(curation)
+    files = export_graph(graph, formats, out_dir)
+    return BuildReport(curation, graph, tuple(files))
