@@ -34,13 +34,19 @@ def ontology_dir() -> Path:
 @cache
 def load_ontology_graph() -> Graph:
     """Parse the schema once per process."""
+    from rdflib.compare import to_canonical_graph
+
     path = ontology_dir() / ONTOLOGY_FILE
     graph = Graph()
     try:
         graph.parse(path, format="turtle")
     except Exception as exc:  # rdflib raises many parser types; name the file either way
         raise OntologyError(f"{path}: cannot parse the ontology: {exc}") from exc
-    return graph
+    # Blank nodes (owl:unionOf lists, disjointness axioms) get content-derived labels, so that
+    # every build writes the same bytes.
+    canonical = Graph()
+    canonical += to_canonical_graph(graph)
+    return canonical
 
 
 @dataclass(frozen=True)
