@@ -1,0 +1,59 @@
+"""`run_build`: deterministic output, and a failed build leaves the previous exports untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.errors import CurationError, QuoteError
+from kg.export import ExportFormat
+from kg.pipeline import run_build
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first = run_build(tmp_path / "a")
+    run_build(tmp_path / "b")
+    assert _snapshot(tmp_path / "a") == _snapshot(tmp_path / "b")
+    assert (tmp_path / "a" / ExportFormat.TURTLE.filename).is_file()
+    assert len(first.graph) > 3000
+    statements = len(first.curation.statements)
+    assert f"{statements} statements" in first.summary
+
+
+def test_failed_build_keeps_previous_exports(tmp_path, data_copy):
+    out = tmp_path / "exports"
+    run_build(out, data_dir=data_copy)
+    before = _snapshot(out)
+    statements = data_copy / "statements" / "cron-2020.yaml"
+    text = statements.read_text(encoding="utf-8")
+    statements.write_text(text.replace("hazard_ratio: 0.22", 'hazard_ratio: "0,22"'), encoding="utf-8")
+    with pytest.raises(CurationError) as info:
+        run_build(out, data_dir=data_copy)
+    assert "qualifier 'hazard_ratio': '0,22' is not a number" in str(info.value)
+    assert _snapshot(out) == before
+    assert not list(tmp_path.glob(".exports-*")), "staging directory left behind"
+
+
+def test_quote_check_blocks_the_build(tmp_path, mini_data):
+    path = mini_data / "statements" / "paper.yaml"
+    path.write_text(path.read_text().replace("abrogated", "cured"), encoding="utf-8")
+    with pytest.raises(QuoteError):
+        run_build(tmp_path / "out", data_dir=mini_data, sources_dir=mini_data)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_build_from_user_curation(tmp_path, mini_data):
+    report = run_build(tmp_path / "out", data_dir=mini_data, sources_dir=mini_data)
+    assert len(report.curation.statements) == 3
+    from rdflib import Graph
+
+    from kg.namespaces import KGE, KGO
+
+    graph = Graph().parse(tmp_path / "out" / ExportFormat.TURTLE.filename)
+    assert (KGE.anakinra, KGO.targets, KGE["il-1"]) in graph
+    assert (KGE.anakinra, KGO.prevents, KGE.crs) not in graph  # hypothesised only
