@@ -50,19 +50,41 @@ MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|&#?\w+;")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 SOURCE_FIELDS = {
-    "id": True, "title": True, "authors": True, "venue": True, "year": True, "type": True,
-    "licence": False, "doi": False, "pmid": False, "url": False, "text_file": False,
-    "description": False, "cites": False,
-}  # fmt: skip
+    "id": True,
+    "title": True,
+    "authors": True,
+    "venue": True,
+    "year": True,
+    "type": True,
+    "licence": False,
+    "doi": False,
+    "pmid": False,
+    "url": False,
+    "text_file": False,
+    "description": False,
+    "cites": False,
+}
 ENTITY_FIELDS = {
-    "id": True, "label": True, "category": True, "synonyms": False, "description": False,
-    "xrefs": False, "close_matches": False,
-}  # fmt: skip
+    "id": True,
+    "label": True,
+    "category": True,
+    "synonyms": False,
+    "description": False,
+    "xrefs": False,
+    "close_matches": False,
+}
 STATEMENT_FIELDS = {
-    "id": True, "subject": True, "predicate": True, "object": True, "quote": True,
-    "evidence": True, "modality": True, "context": False, "qualifiers": False,
+    "id": True,
+    "subject": True,
+    "predicate": True,
+    "object": True,
+    "quote": True,
+    "evidence": True,
+    "modality": True,
+    "context": False,
+    "qualifiers": False,
     "quote_mentions": False,
-}  # fmt: skip
+}
 TEXT_CHOICES = {
     "zygosity": {"homozygous", "heterozygous"},
     "direction": {"higher", "lower"},
@@ -131,10 +153,12 @@ class _Reader:
                 if statement.id in seen:
                     first = seen[statement.id]
                     self.problem(
-                        path, statement.where.line,
-                        f"duplicate statement id {statement.id!r} (first at {first.file}:{first.line})",
+                        path,
+                        statement.where.line,
+                        f"duplicate statement id {statement.id!r}"
+                        f" (first at {first.file}:{first.line})",
                         "duplicate-id",
-                    )  # fmt: skip
+                    )
                     continue
                 seen[statement.id] = statement.where
                 statements.append(statement)
@@ -142,8 +166,11 @@ class _Reader:
             raise CurationError(self.problems)
         log.info(
             "read %d sources, %d entities, %d statements from %s",
-            len(sources), len(entities), len(statements), self.root,
-        )  # fmt: skip
+            len(sources),
+            len(entities),
+            len(statements),
+            self.root,
+        )
         return Curation(tuple(sources), tuple(entities), tuple(statements))
 
     # -- shared helpers --------------------------------------------------------------------
@@ -159,7 +186,9 @@ class _Reader:
             return None
         if not isinstance(doc, YMap) or key not in doc:
             line = doc.line if isinstance(doc, YMap | YList) else 1
-            self.problem(path, line, f"expected a mapping with a '{key}:' list at the top", "structure")
+            self.problem(
+                path, line, f"expected a mapping with a '{key}:' list at the top", "structure"
+            )
             return None
         items = doc[key]
         if not isinstance(items, YList):
@@ -176,13 +205,17 @@ class _Reader:
         for key in item:
             if key not in spec:
                 self.problem(
-                    path, item.line_of(key),
-                    f"unknown field {key!r} in {what}{_suggest(key, spec)}", "unknown-field",
-                )  # fmt: skip
+                    path,
+                    item.line_of(key),
+                    f"unknown field {key!r} in {what}{_suggest(key, spec)}",
+                    "unknown-field",
+                )
                 ok = False
         for key, required in spec.items():
             if required and key not in item:
-                self.problem(path, item.line, f"{what} lacks required field '{key}'", "missing-field")
+                self.problem(
+                    path, item.line, f"{what} lacks required field '{key}'", "missing-field"
+                )
                 ok = False
         return item if ok else None
 
@@ -203,7 +236,10 @@ class _Reader:
             return None
         if not markup_ok and MARKUP.search(text):
             self.problem(
-                path, line, f"'{key}' holds HTML or markup ({text[:40]!r}); write plain text", "markup"
+                path,
+                line,
+                f"'{key}' holds HTML or markup ({text[:40]!r}); write plain text",
+                "markup",
             )
             return None
         return text
@@ -233,9 +269,11 @@ class _Reader:
             return None
         if not ID_PATTERN.match(value):
             self.problem(
-                path, item.line_of("id"),
-                f"{what} id {value!r} must be lower-case letters, digits, '_' or '-'", "id",
-            )  # fmt: skip
+                path,
+                item.line_of("id"),
+                f"{what} id {value!r} must be lower-case letters, digits, '_' or '-'",
+                "id",
+            )
             return None
         return value
 
@@ -263,34 +301,48 @@ class _Reader:
             authors = self._texts(path, item, "authors")
             doi = self._text(path, item, "doi")
             if doi and not DOI_PATTERN.match(doi):
-                self.problem(path, item.line_of("doi"), f"DOI {doi!r} must look like 10.xxxx/...", "doi")
+                self.problem(
+                    path, item.line_of("doi"), f"DOI {doi!r} must look like 10.xxxx/...", "doi"
+                )
             pmid = self._text(path, item, "pmid")
             if pmid and not pmid.isdigit():
                 self.problem(path, item.line_of("pmid"), f"PMID {pmid!r} must be digits", "pmid")
             if sid and sid in seen:
-                self.problem(path, item.line_of("id"), f"duplicate source id {sid!r}", "duplicate-id")
+                self.problem(
+                    path, item.line_of("id"), f"duplicate source id {sid!r}", "duplicate-id"
+                )
                 continue
-            if None in (sid, title, venue, kind, year):
+            if sid is None or title is None or venue is None or kind is None or year is None:
                 continue
-            seen.add(sid)  # type: ignore[arg-type]
+            seen.add(sid)
             out.append(
                 Source(
-                    id=sid, title=title, authors=authors, venue=venue, year=year, type=kind,  # type: ignore[arg-type]
-                    licence=self._text(path, item, "licence"), doi=doi, pmid=pmid,
-                    url=self._text(path, item, "url"), text_file=self._text(path, item, "text_file"),
+                    id=sid,
+                    title=title,
+                    authors=authors,
+                    venue=venue,
+                    year=year,
+                    type=kind,
+                    licence=self._text(path, item, "licence"),
+                    doi=doi,
+                    pmid=pmid,
+                    url=self._text(path, item, "url"),
+                    text_file=self._text(path, item, "text_file"),
                     description=self._text(path, item, "description"),
                     cites=self._texts(path, item, "cites"),
                     where=Located(str(path), item.line),
                 )
-            )  # fmt: skip
+            )
         for source in out:
             for cited in source.cites:
                 if cited not in seen:
                     self.problem(
-                        path, source.where.line,
-                        f"source {source.id!r} cites unknown source {cited!r}{_suggest(cited, seen)}",
+                        path,
+                        source.where.line,
+                        f"source {source.id!r} cites unknown source"
+                        f" {cited!r}{_suggest(cited, seen)}",
                         "unknown-source",
-                    )  # fmt: skip
+                    )
         return out
 
     # -- entities --------------------------------------------------------------------------
@@ -309,30 +361,38 @@ class _Reader:
             category = self._text(path, item, "category")
             if category is not None and category not in categories:
                 self.problem(
-                    path, item.line_of("category"),
+                    path,
+                    item.line_of("category"),
                     f"unknown category {category!r}{_suggest(category, categories)}"
-                    " (categories are the classes of ontology/kg.ttl)", "unknown-category",
-                )  # fmt: skip
+                    " (categories are the classes of ontology/kg.ttl)",
+                    "unknown-category",
+                )
                 category = None
             xrefs = self._curies(path, item, "xrefs")
             close = self._curies(path, item, "close_matches")
             if eid is not None and eid in seen:
                 self.problem(
-                    path, item.line_of("id"),
-                    f"duplicate entity id {eid!r} (first on line {seen[eid]})", "duplicate-id",
-                )  # fmt: skip
+                    path,
+                    item.line_of("id"),
+                    f"duplicate entity id {eid!r} (first on line {seen[eid]})",
+                    "duplicate-id",
+                )
                 continue
             if eid is None or label is None or category is None:
                 continue
             seen[eid] = item.line
             out.append(
                 Entity(
-                    id=eid, label=label, category=category,
+                    id=eid,
+                    label=label,
+                    category=category,
                     synonyms=self._texts(path, item, "synonyms"),
                     description=self._text(path, item, "description"),
-                    xrefs=xrefs, close_matches=close, where=Located(str(path), item.line),
+                    xrefs=xrefs,
+                    close_matches=close,
+                    where=Located(str(path), item.line),
                 )
-            )  # fmt: skip
+            )
         return out
 
     def _curies(self, path: Path, item: YMap, key: str) -> tuple[str, ...]:
@@ -365,13 +425,16 @@ class _Reader:
         if not isinstance(source_id, YStr) or source_id not in sources:
             hint = _suggest(str(source_id), sources) if isinstance(source_id, YStr) else ""
             self.problem(
-                path, doc.line_of("source"),
+                path,
+                doc.line_of("source"),
                 f"unknown source {source_id!r}{hint} (sources are listed in {SOURCES_FILE})",
                 "unknown-source",
-            )  # fmt: skip
+            )
             return []
         if not isinstance(doc["statements"], YList):
-            self.problem(path, doc.line_of("statements"), "'statements' must be a list", "structure")
+            self.problem(
+                path, doc.line_of("statements"), "'statements' must be a list", "structure"
+            )
             return []
         out = []
         for raw in doc["statements"]:
@@ -389,10 +452,12 @@ class _Reader:
         entity = entities.get(value)
         if entity is None:
             self.problem(
-                path, item.line_of(key),
-                f"unknown entity {value!r}{_suggest(value, entities)} (entities are listed in {ENTITIES_FILE})",
+                path,
+                item.line_of(key),
+                f"unknown entity {value!r}{_suggest(value, entities)}"
+                f" (entities are listed in {ENTITIES_FILE})",
                 "unknown-entity",
-            )  # fmt: skip
+            )
         return entity
 
     def _statement(
@@ -409,30 +474,38 @@ class _Reader:
         predicate = self.schema.predicates.get(predicate_name or "")
         if predicate_name is not None and predicate is None:
             self.problem(
-                path, item.line_of("predicate"),
-                f"unknown predicate {predicate_name!r}{_suggest(predicate_name, self.schema.predicates)}"
+                path,
+                item.line_of("predicate"),
+                f"unknown predicate {predicate_name!r}"
+                f"{_suggest(predicate_name, self.schema.predicates)}"
                 " (predicates are the sub-properties of kgo:related_to in ontology/kg.ttl)",
                 "unknown-predicate",
-            )  # fmt: skip
+            )
         if predicate and subject and not self.schema.is_a(subject.category, predicate.domain):
             self.problem(
-                path, item.line_of("subject"),
+                path,
+                item.line_of("subject"),
                 f"{subject.id!r} is a {subject.category}, but '{predicate.name}' takes a subject of"
-                f" class {' or '.join(sorted(predicate.domain))}", "domain",
-            )  # fmt: skip
+                f" class {' or '.join(sorted(predicate.domain))}",
+                "domain",
+            )
         if predicate and obj and not self.schema.is_a(obj.category, predicate.range):
             self.problem(
-                path, item.line_of("object"),
+                path,
+                item.line_of("object"),
                 f"{obj.id!r} is a {obj.category}, but '{predicate.name}' takes an object of"
-                f" class {' or '.join(sorted(predicate.range))}", "range",
-            )  # fmt: skip
+                f" class {' or '.join(sorted(predicate.range))}",
+                "range",
+            )
         quote = self._text(path, item, "quote", markup_ok=True)
         evidence = self._text(path, item, "evidence")
         if evidence is not None and not ECO_PATTERN.match(evidence):
             self.problem(
-                path, item.line_of("evidence"),
-                f"evidence {evidence!r} must be an ECO code such as ECO:0000304", "evidence",
-            )  # fmt: skip
+                path,
+                item.line_of("evidence"),
+                f"evidence {evidence!r} must be an ECO code such as ECO:0000304",
+                "evidence",
+            )
         modality_text = self._text(path, item, "modality")
         modality = None
         if modality_text is not None:
@@ -441,21 +514,30 @@ class _Reader:
             except ValueError:
                 choices = [m.value for m in Modality]
                 self.problem(
-                    path, item.line_of("modality"),
+                    path,
+                    item.line_of("modality"),
                     f"unknown modality {modality_text!r}{_suggest(modality_text, choices)};"
-                    f" one of {', '.join(choices)}", "modality",
-                )  # fmt: skip
+                    f" one of {', '.join(choices)}",
+                    "modality",
+                )
         qualifiers = self._qualifiers(path, item, entities)
         if len(self.problems) > before:
             return None
         assert sid and subject and obj and predicate and quote and evidence and modality
         return Statement(
-            id=sid, source=source, subject=subject.id, predicate=predicate.name, object=obj.id,
-            quote=quote, evidence=evidence, modality=modality,
-            context=self._text(path, item, "context"), qualifiers=qualifiers,
+            id=sid,
+            source=source,
+            subject=subject.id,
+            predicate=predicate.name,
+            object=obj.id,
+            quote=quote,
+            evidence=evidence,
+            modality=modality,
+            context=self._text(path, item, "context"),
+            qualifiers=qualifiers,
             quote_mentions=self._texts(path, item, "quote_mentions"),
             where=Located(str(path), item.line),
-        )  # fmt: skip
+        )
 
     def _qualifiers(
         self, path: Path, item: YMap, entities: dict[str, Entity]
@@ -464,7 +546,9 @@ class _Reader:
         if raw is None:
             return ()
         if not isinstance(raw, YMap):
-            self.problem(path, item.line_of("qualifiers"), "'qualifiers' must be a mapping", "structure")
+            self.problem(
+                path, item.line_of("qualifiers"), "'qualifiers' must be a mapping", "structure"
+            )
             return ()
         out: list[tuple[str, QualifierValue | EntityRef]] = []
         for name, value in raw.items():
@@ -472,15 +556,19 @@ class _Reader:
             spec = self.schema.qualifiers.get(name)
             if spec is None:
                 self.problem(
-                    path, line,
+                    path,
+                    line,
                     f"unknown qualifier {name!r}{_suggest(name, self.schema.qualifiers)}"
-                    " (qualifiers are defined in ontology/kg.ttl)", "unknown-qualifier",
-                )  # fmt: skip
+                    " (qualifiers are defined in ontology/kg.ttl)",
+                    "unknown-qualifier",
+                )
                 continue
             values = value if isinstance(value, YList) else [value]
             for v in values:
                 if not isinstance(v, YStr):
-                    self.problem(path, line, f"qualifier {name!r} must be a value or a list", "type")
+                    self.problem(
+                        path, line, f"qualifier {name!r} must be a value or a list", "type"
+                    )
                     continue
                 typed = self._typed(path, line, name, v, spec.datatype, spec.entity_range, entities)
                 if typed is not None:
@@ -502,36 +590,46 @@ class _Reader:
             entity = entities.get(text)
             if entity is None:
                 self.problem(
-                    path, line, f"qualifier {name!r}: unknown entity {text!r}{_suggest(text, entities)}",
+                    path,
+                    line,
+                    f"qualifier {name!r}: unknown entity {text!r}{_suggest(text, entities)}",
                     "unknown-entity",
-                )  # fmt: skip
+                )
                 return None
             if not self.schema.is_a(entity.category, frozenset({entity_range})):
                 self.problem(
-                    path, line,
-                    f"qualifier {name!r} takes a {entity_range}, but {text!r} is a {entity.category}",
+                    path,
+                    line,
+                    f"qualifier {name!r} takes a {entity_range},"
+                    f" but {text!r} is a {entity.category}",
                     "range",
-                )  # fmt: skip
+                )
                 return None
             return EntityRef(text)
         kind = str(datatype).rsplit("#", 1)[-1]
         parse = _PARSERS.get(kind)
         if parse is None:
             if MARKUP.search(text) or CONTROL.search(text):
-                self.problem(path, line, f"qualifier {name!r} holds HTML or a control character", "markup")
+                self.problem(
+                    path, line, f"qualifier {name!r} holds HTML or a control character", "markup"
+                )
                 return None
             allowed = TEXT_CHOICES.get(name)
             if allowed and text not in allowed:
                 self.problem(
-                    path, line, f"qualifier {name!r} must be one of {', '.join(sorted(allowed))}",
+                    path,
+                    line,
+                    f"qualifier {name!r} must be one of {', '.join(sorted(allowed))}",
                     "qualifier-value",
-                )  # fmt: skip
+                )
                 return None
             return " ".join(text.split())
         parsed, hint = parse(text)
         if parsed is None:
             self.problem(path, line, f"qualifier {name!r}: {text!r} is not {hint}", "number")
-        return parsed
+            return None
+        typed: QualifierValue = parsed
+        return typed
 
 
 def _decimal(text: str) -> tuple[Decimal | None, str]:

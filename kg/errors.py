@@ -47,7 +47,9 @@ class CurationError(KGError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
-    def single(cls, file: str | Path, line: int, message: str, kind: str = "curation") -> CurationError:
+    def single(
+        cls, file: str | Path, line: int, message: str, kind: str = "curation"
+    ) -> CurationError:
         """Make an error holding one problem."""
         return cls([Problem(str(file), line, message, kind)])
 

@@ -53,11 +53,13 @@ def check_quotes(curation: Curation, sources_dir: Path) -> list[Problem]:
             texts[source.id] = None
             problems.append(
                 Problem(
-                    source.where.file, source.where.line,
-                    f"source {source.id!r}: text file {source.text_file!r} not found in {sources_dir}",
+                    source.where.file,
+                    source.where.line,
+                    f"source {source.id!r}: text file {source.text_file!r}"
+                    f" not found in {sources_dir}",
                     "quote",
                 )
-            )  # fmt: skip
+            )
             continue
         texts[source.id] = normalise(path.read_text(encoding="utf-8"))
     for statement in curation.statements:
@@ -67,11 +69,14 @@ def check_quotes(curation: Curation, sources_dir: Path) -> list[Problem]:
         if normalise(statement.quote) not in text:
             problems.append(
                 Problem(
-                    statement.where.file, statement.where.line,
-                    f"statement {statement.id!r}: quote not found in the text of {statement.source!r}:"
-                    f" {statement.quote[:70]!r}", "quote",
+                    statement.where.file,
+                    statement.where.line,
+                    f"statement {statement.id!r}: quote not found"
+                    f" in the text of {statement.source!r}:"
+                    f" {statement.quote[:70]!r}",
+                    "quote",
                 )
-            )  # fmt: skip
+            )
     return problems
 
 

@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDFS, XSD
 
 from kg.errors import OntologyError
@@ -92,7 +92,9 @@ def _classes_of(graph: Graph, node: object) -> frozenset[str]:
     """A class expression's named kgo classes (a named class or an owl:unionOf list)."""
     if isinstance(node, URIRef):
         return frozenset({_local(node)}) if str(node).startswith(str(KGO)) else frozenset()
-    members = graph.value(node, OWL.unionOf)  # type: ignore[arg-type]
+    if not isinstance(node, BNode):
+        return frozenset()
+    members = graph.value(node, OWL.unionOf)
     if members is None:
         return frozenset()
     return frozenset(_local(m) for m in graph.items(members) if isinstance(m, URIRef))
@@ -159,4 +161,3 @@ def _inherited(graph: Graph, prop: URIRef, which: URIRef) -> frozenset[str]:
 
 
 __all__ = ["Predicate", "Qualifier", "Schema", "load_ontology_graph", "load_schema", "ontology_dir"]
-

@@ -68,7 +68,10 @@ def check_curie(curie: str) -> str | None:
     prefix, identifier = parsed
     pattern = _registry().get_pattern(prefix)  # type: ignore[attr-defined]
     if pattern and not re.match(pattern, identifier):
-        return f"CURIE {curie!r}: identifier {identifier!r} does not match {prefix}'s pattern {pattern}"
+        return (
+            f"CURIE {curie!r}: identifier {identifier!r}"
+            f" does not match {prefix}'s pattern {pattern}"
+        )
     return None
 
 

@@ -113,7 +113,7 @@ def parse_yaml(raw: bytes, name: str) -> Any:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
+        line = int(getattr(mark, "line", -1)) + 1
         problem = exc.problem or "invalid YAML"
         context = f" {exc.context}" if exc.context else ""
         raise CurationError.single(name, line, f"invalid YAML: {problem}{context}", "yaml") from exc
@@ -133,8 +133,9 @@ def _refuse_aliases(text: str, name: str) -> None:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise CurationError.single(
                     name,
-                    event.start_mark.line + 1,
-                    "YAML anchors and aliases are not allowed in curation files; write the value out",
+                    int(getattr(event.start_mark, "line", -1)) + 1,
+                    "YAML anchors and aliases are not allowed in curation files;"
+                    " write the value out",
                     "yaml",
                 )
     except yaml.YAMLError:

@@ -32,8 +32,7 @@ def test_anakinra_binds_il1_alpha_and_beta(graph):
 def test_cytokine_storm_umbrella_through_the_hierarchy(graph):
     rows = _select(
         graph,
-        PREFIXES
-        + "SELECT ?s WHERE { ?s kgo:subtype_of+ kge:cytokine-storm-syndrome ;"
+        PREFIXES + "SELECT ?s WHERE { ?s kgo:subtype_of+ kge:cytokine-storm-syndrome ;"
         " a kgo:CytokineStormSyndrome }",
     )
     names = {r[0].rsplit("/", 1)[1] for r in rows}
@@ -79,7 +78,8 @@ def test_hypotheses_and_negatives_stay_off_the_truthy_graph(graph, curation):
             entity_iri(statement.object),
         )
         asserted_elsewhere = any(
-            (o.subject, o.predicate, o.object) == (statement.subject, statement.predicate, statement.object)
+            (o.subject, o.predicate, o.object)
+            == (statement.subject, statement.predicate, statement.object)
             and o.modality.value == "asserted"
             for o in curation.statements
         )
@@ -99,8 +99,15 @@ def test_every_statement_node_is_complete(graph, curation):
     for statement in curation.statements:
         node = KGS[statement.id]
         assert (node, RDF.type, RDF.Statement) in graph
-        for prop in (RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom, OA.exact,
-                     KGO.evidence_type, KGO.modality):  # fmt: skip
+        for prop in (
+            RDF.subject,
+            RDF.predicate,
+            RDF.object,
+            PROV.wasDerivedFrom,
+            OA.exact,
+            KGO.evidence_type,
+            KGO.modality,
+        ):
             assert len(list(graph.objects(node, prop))) == 1, (statement.id, prop)
 
 

@@ -42,9 +42,14 @@ def test_installed_command_runs_as_a_subprocess(tmp_path):
     command = [kg] if kg else [sys.executable, "-m", "kg"]
     done = subprocess.run(
         [*command, "build", "--out", str(tmp_path), "--data", "/nonexistent-curation"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
-    assert done.stderr.strip() == "/nonexistent-curation: curation directory not found; pass an existing --data DIR"
+    assert (
+        done.stderr.strip()
+        == "/nonexistent-curation: curation directory not found; pass an existing --data DIR"
+    )
     helped = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=60)
     assert helped.returncode == 0 and "build" in helped.stdout

@@ -113,7 +113,9 @@ def test_unknown_predicate(mini_data):
     path = mini_data / "statements" / "paper.yaml"
     _replace(path, "predicate: treats", "predicate: treat")
     (message,) = _errors(mini_data)
-    assert message.startswith(f"{path}:{_line_of(path, 'predicate: treat')}: unknown predicate 'treat'")
+    assert message.startswith(
+        f"{path}:{_line_of(path, 'predicate: treat')}: unknown predicate 'treat'"
+    )
     assert "did you mean 'treats'?" in message
 
 
@@ -213,4 +215,6 @@ def test_html_in_label(mini_data):
 
 def test_missing_directory(tmp_path):
     messages = _errors(tmp_path / "nope")
-    assert messages == [f"{tmp_path / 'nope'}: curation directory not found; pass an existing --data DIR"]
+    assert messages == [
+        f"{tmp_path / 'nope'}: curation directory not found; pass an existing --data DIR"
+    ]

@@ -31,7 +31,9 @@ def test_failed_build_keeps_previous_exports(tmp_path, data_copy):
     before = _snapshot(out)
     statements = data_copy / "statements" / "cron-2020.yaml"
     text = statements.read_text(encoding="utf-8")
-    statements.write_text(text.replace("hazard_ratio: 0.22", 'hazard_ratio: "0,22"'), encoding="utf-8")
+    statements.write_text(
+        text.replace("hazard_ratio: 0.22", 'hazard_ratio: "0,22"'), encoding="utf-8"
+    )
     with pytest.raises(CurationError) as info:
         run_build(out, data_dir=data_copy)
     assert "qualifier 'hazard_ratio': '0,22' is not a number" in str(info.value)
