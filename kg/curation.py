@@ -3,7 +3,7 @@
 A curation directory holds::
 
     sources.yaml          # the documents
-    entities.yaml         # the entities statements speak of
+    entities.yaml         # the entities statements speak of (or entities/*.yaml, split)
     statements/*.yaml     # one file per source: its statements
 
 The bundled curation (``kg/data``) is the default; ``kg build --data DIR`` reads another.
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 SOURCES_FILE = "sources.yaml"
 ENTITIES_FILE = "entities.yaml"
+ENTITIES_DIR = "entities"
 STATEMENTS_DIR = "statements"
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -135,7 +136,10 @@ class _Reader:
                 self.root, 0, "curation directory not found; pass an existing --data DIR", "layout"
             )
         sources = self._read_sources(self.root / SOURCES_FILE)
-        entities = self._read_entities(self.root / ENTITIES_FILE)
+        entities: list[Entity] = []
+        seen_entities: dict[str, Located] = {}
+        for path in self._entity_files():
+            entities.extend(self._read_entities(path, seen_entities))
         if self.problems:
             # statements are checked against sources and entities; with those broken, every
             # reference would be reported again as unknown, burying the real problem
@@ -347,10 +351,16 @@ class _Reader:
 
     # -- entities --------------------------------------------------------------------------
 
-    def _read_entities(self, path: Path) -> list[Entity]:
+    def _entity_files(self) -> list[Path]:
+        """``entities.yaml``, then any ``entities/*.yaml`` (large curations split them)."""
+        split = self.root / ENTITIES_DIR
+        files = sorted(split.glob("*.yaml")) if split.is_dir() else []
+        single = self.root / ENTITIES_FILE
+        return [single, *files] if single.is_file() or not files else files
+
+    def _read_entities(self, path: Path, seen: dict[str, Located]) -> list[Entity]:
         items = self._load_list(path, "entities")
         out: list[Entity] = []
-        seen: dict[str, int] = {}
         categories = {c for c in self.schema.categories if c != "Entity"}
         for raw in items or ():
             item = self._fields(path, raw, ENTITY_FIELDS, "entity")
@@ -374,13 +384,13 @@ class _Reader:
                 self.problem(
                     path,
                     item.line_of("id"),
-                    f"duplicate entity id {eid!r} (first on line {seen[eid]})",
+                    f"duplicate entity id {eid!r} (first at {seen[eid].file}:{seen[eid].line})",
                     "duplicate-id",
                 )
                 continue
             if eid is None or label is None or category is None:
                 continue
-            seen[eid] = item.line
+            seen[eid] = Located(str(path), item.line)
             out.append(
                 Entity(
                     id=eid,

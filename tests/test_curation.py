@@ -189,7 +189,7 @@ def test_duplicate_entity_id(mini_data):
     text = path.read_text(encoding="utf-8")
     path.write_text(text + "  - id: il-1\n    label: IL-1 again\n    category: Cytokine\n")
     (message,) = _errors(mini_data)
-    assert "duplicate entity id 'il-1' (first on line" in message
+    assert f"duplicate entity id 'il-1' (first at {path}:" in message
 
 
 def test_unknown_field_is_a_typo_not_ignored(mini_data):
