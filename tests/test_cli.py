@@ -53,3 +53,26 @@ def test_installed_command_runs_as_a_subprocess(tmp_path):
     )
     helped = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=60)
     assert helped.returncode == 0 and "build" in helped.stdout
+
+
+def test_installed_command_builds_from_any_directory(tmp_path):
+    """The installed package carries its curation and ontology: no checkout needed."""
+    from kg.pipeline import run_build
+
+    kg = shutil.which("kg", path=str(Path(sys.executable).parent))
+    command = [kg] if kg else [sys.executable, "-m", "kg"]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = subprocess.run(
+        [*command, "build", "--out", "out"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    run_build(tmp_path / "in-process")
+    for name in ("cytokine-storm-kg.nt", "cytokine-storm-kg.ttl"):
+        assert (elsewhere / "out" / name).read_bytes() == (
+            tmp_path / "in-process" / name
+        ).read_bytes()
