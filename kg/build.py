@@ -9,6 +9,7 @@ graph). Hypothesised, recommended, recommended-against, unknown and negative sta
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
@@ -32,6 +33,9 @@ from kg.schema import Schema, load_ontology_graph, load_schema
 from kg.xrefs import curie_to_iri
 
 log = logging.getLogger(__name__)
+
+#: A triple of rdflib terms.
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 DATASET_IRI = DATASET["cytokine-storm-kg"]
 
@@ -77,68 +81,75 @@ def build_graph(
     Returns:
         A new rdflib graph holding everything in the default graph.
     """
-    schema = schema or load_schema()
     graph = new_graph()
     if include_ontology:
         graph += load_ontology_graph()
-    for source in curation.sources:
-        _add_source(graph, source)
-    for entity in curation.entities:
-        _add_entity(graph, entity, schema)
-    for statement in curation.statements:
-        _add_statement(graph, statement, schema)
+    graph.addN((s, p, o, graph) for s, p, o in iter_triples(curation, schema=schema))
     log.info("built %d triples", len(graph))
     return graph
 
 
-def _add_source(graph: Graph, source: Source) -> None:
+def iter_triples(curation: Curation, *, schema: Schema | None = None) -> Iterator[Triple]:
+    """Every triple of ``curation`` (without the ontology), source by source, in file order.
+
+    One generator serves every sink: an rdflib graph (:func:`build_graph`) or a fast native
+    store fed N-Triples (see :mod:`kg.store`).
+    """
+    schema = schema or load_schema()
+    for source in curation.sources:
+        yield from _source_triples(source)
+    for entity in curation.entities:
+        yield from _entity_triples(entity, schema)
+    for statement in curation.statements:
+        yield from _statement_triples(statement, schema)
+
+
+def _source_triples(source: Source) -> Iterator[Triple]:
     node = source_iri(source.id)
-    graph.add((node, RDF.type, PROV.Entity))
-    graph.add((node, RDF.type, DCTERMS.BibliographicResource))
-    graph.add((node, RDF.type, BIOLINK.Publication))
-    graph.add((node, DCTERMS.identifier, Literal(source.id)))
-    graph.add((node, DCTERMS.title, Literal(source.title)))
-    graph.add((node, RDFS.label, Literal(source.title)))
+    yield (node, RDF.type, PROV.Entity)
+    yield (node, RDF.type, DCTERMS.BibliographicResource)
+    yield (node, RDF.type, BIOLINK.Publication)
+    yield (node, DCTERMS.identifier, Literal(source.id))
+    yield (node, DCTERMS.title, Literal(source.title))
+    yield (node, RDFS.label, Literal(source.title))
     for author in source.authors:
-        graph.add((node, DCTERMS.creator, Literal(author)))
-    graph.add((node, DCTERMS.isPartOf, Literal(source.venue)))
-    graph.add((node, DCTERMS.date, Literal(str(source.year), datatype=XSD.gYear)))
-    graph.add((node, DCTERMS.type, Literal(source.type)))
+        yield (node, DCTERMS.creator, Literal(author))
+    yield (node, DCTERMS.isPartOf, Literal(source.venue))
+    yield (node, DCTERMS.date, Literal(str(source.year), datatype=XSD.gYear))
+    yield (node, DCTERMS.type, Literal(source.type))
     if source.licence:
         licence = source.licence
-        graph.add(
-            (node, DCTERMS.license, URIRef(licence) if "://" in licence else Literal(licence))
-        )
+        yield (node, DCTERMS.license, URIRef(licence) if "://" in licence else Literal(licence))
     if source.doi:
-        graph.add((node, DCTERMS.identifier, Literal(f"doi:{source.doi}")))
-        graph.add((node, OWL.sameAs, URIRef(f"https://doi.org/{source.doi}")))
+        yield (node, DCTERMS.identifier, Literal(f"doi:{source.doi}"))
+        yield (node, OWL.sameAs, URIRef(f"https://doi.org/{source.doi}"))
     if source.pmid:
-        graph.add((node, DCTERMS.identifier, Literal(f"pmid:{source.pmid}")))
-        graph.add((node, SKOS.exactMatch, URIRef(curie_to_iri(f"pubmed:{source.pmid}"))))
+        yield (node, DCTERMS.identifier, Literal(f"pmid:{source.pmid}"))
+        yield (node, SKOS.exactMatch, URIRef(curie_to_iri(f"pubmed:{source.pmid}")))
     if source.url:
-        graph.add((node, RDFS.seeAlso, URIRef(source.url)))
+        yield (node, RDFS.seeAlso, URIRef(source.url))
     if source.description:
-        graph.add((node, DCTERMS.description, Literal(source.description)))
+        yield (node, DCTERMS.description, Literal(source.description))
     for cited in source.cites:
-        graph.add((node, DCTERMS.references, source_iri(cited)))
-    graph.add((node, DCTERMS.isReferencedBy, DATASET_IRI))
+        yield (node, DCTERMS.references, source_iri(cited))
+    yield (node, DCTERMS.isReferencedBy, DATASET_IRI)
 
 
-def _add_entity(graph: Graph, entity: Entity, schema: Schema) -> None:
+def _entity_triples(entity: Entity, schema: Schema) -> Iterator[Triple]:
     node = entity_iri(entity.id)
-    graph.add((node, RDF.type, schema.categories[entity.category]))
-    graph.add((node, RDF.type, OWL.NamedIndividual))
-    graph.add((node, RDFS.label, Literal(entity.label)))
-    graph.add((node, SKOS.prefLabel, Literal(entity.label)))
-    graph.add((node, DCTERMS.identifier, Literal(entity.id)))
+    yield (node, RDF.type, schema.categories[entity.category])
+    yield (node, RDF.type, OWL.NamedIndividual)
+    yield (node, RDFS.label, Literal(entity.label))
+    yield (node, SKOS.prefLabel, Literal(entity.label))
+    yield (node, DCTERMS.identifier, Literal(entity.id))
     for synonym in entity.synonyms:
-        graph.add((node, SKOS.altLabel, Literal(synonym)))
+        yield (node, SKOS.altLabel, Literal(synonym))
     if entity.description:
-        graph.add((node, DCTERMS.description, Literal(entity.description)))
+        yield (node, DCTERMS.description, Literal(entity.description))
     for curie in entity.xrefs:
-        graph.add((node, SKOS.exactMatch, URIRef(curie_to_iri(curie))))
+        yield (node, SKOS.exactMatch, URIRef(curie_to_iri(curie)))
     for curie in entity.close_matches:
-        graph.add((node, SKOS.closeMatch, URIRef(curie_to_iri(curie))))
+        yield (node, SKOS.closeMatch, URIRef(curie_to_iri(curie)))
 
 
 def _literal(value: Decimal | int | bool | str, datatype: URIRef | None) -> Literal:
@@ -153,29 +164,29 @@ def _literal(value: Decimal | int | bool | str, datatype: URIRef | None) -> Lite
     return Literal(value)
 
 
-def _add_statement(graph: Graph, statement: Statement, schema: Schema) -> None:
+def _statement_triples(statement: Statement, schema: Schema) -> Iterator[Triple]:
     node = statement_iri(statement.id)
     subject = entity_iri(statement.subject)
     predicate = schema.predicates[statement.predicate].iri
     obj = entity_iri(statement.object)
     if statement.modality is Modality.ASSERTED:
-        graph.add((subject, predicate, obj))
-    graph.add((node, RDF.type, RDF.Statement))
-    graph.add((node, RDF.subject, subject))
-    graph.add((node, RDF.predicate, predicate))
-    graph.add((node, RDF.object, obj))
-    graph.add((node, DCTERMS.identifier, Literal(statement.id)))
-    graph.add((node, PROV.wasDerivedFrom, source_iri(statement.source)))
-    graph.add((node, QUOTE, Literal(statement.quote)))
-    graph.add((node, EVIDENCE_TYPE, URIRef(curie_to_iri(statement.evidence))))
-    graph.add((node, MODALITY, KGO[statement.modality.value]))
+        yield (subject, predicate, obj)
+    yield (node, RDF.type, RDF.Statement)
+    yield (node, RDF.subject, subject)
+    yield (node, RDF.predicate, predicate)
+    yield (node, RDF.object, obj)
+    yield (node, DCTERMS.identifier, Literal(statement.id))
+    yield (node, PROV.wasDerivedFrom, source_iri(statement.source))
+    yield (node, QUOTE, Literal(statement.quote))
+    yield (node, EVIDENCE_TYPE, URIRef(curie_to_iri(statement.evidence)))
+    yield (node, MODALITY, KGO[statement.modality.value])
     if statement.context:
-        graph.add((node, CONTEXT, Literal(statement.context)))
+        yield (node, CONTEXT, Literal(statement.context))
     for note in statement.quote_mentions:
-        graph.add((node, KGO.quote_mentions, Literal(note)))
+        yield (node, KGO.quote_mentions, Literal(note))
     for name, value in statement.qualifiers:
         spec = schema.qualifiers[name]
         if isinstance(value, EntityRef):
-            graph.add((node, spec.iri, entity_iri(value.id)))
+            yield (node, spec.iri, entity_iri(value.id))
         else:
-            graph.add((node, spec.iri, _literal(value, spec.datatype)))
+            yield (node, spec.iri, _literal(value, spec.datatype))
