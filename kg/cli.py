@@ -23,6 +23,20 @@ app = typer.Typer(
 DEFAULT_OUT = Path("exports")
 
 
+def run() -> None:
+    """The console entry point: the app, with unexpected errors as one line, not a traceback."""
+    try:
+        app(prog_name="kg")
+    except Exception as exc:  # the CLI edge: anything the library did not anticipate
+        if logging.getLogger().isEnabledFor(logging.INFO):
+            raise
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)",
+            err=True,
+        )
+        sys.exit(3)
+
+
 def _fail(exc: Exception, code: int = 2) -> NoReturn:
     """Print a library error as plain lines on stderr and exit without a traceback."""
     typer.echo(str(exc), err=True)
