@@ -78,13 +78,21 @@ def build(
     out: Annotated[Path, typer.Option("--out", help="Directory the exports are written to.")] = DEFAULT_OUT,
     data: DataOption = None,
     sources: SourcesOption = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="Also write an on-disk Oxigraph store there (read by kg query/serve --store).",
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Check the curation, build the graph and write the exports (all or nothing)."""
     from kg.errors import KGError
     from kg.pipeline import run_build
 
     try:
-        report = run_build(out, data_dir=data, sources_dir=sources)
+        report = run_build(out, data_dir=data, sources_dir=sources, store_path=store)
     except KGError as exc:
         _fail(exc, 1)
     typer.echo(f"{report.summary} -> {out}")

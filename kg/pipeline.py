@@ -38,6 +38,7 @@ def run_build(
     data_dir: Path | None = None,
     sources_dir: Path | None = None,
     formats: tuple[ExportFormat, ...] = tuple(ExportFormat),
+    store_path: Path | None = None,
 ) -> BuildReport:
     """Load and check the curation, build the graph, write the exports.
 
@@ -46,6 +47,7 @@ def run_build(
         data_dir: a curation directory; the bundled curation when ``None``.
         sources_dir: a folder of source texts; when given, every quote is checked against them.
         formats: which exports to write.
+        store_path: also write an on-disk Oxigraph store there, for `kg query --store`.
 
     Raises:
         CurationError: the curation has problems (nothing is written).
@@ -57,4 +59,8 @@ def run_build(
         require_quotes(curation, sources_dir)
     graph = build_graph(curation)
     files = export_graph(graph, formats, out_dir)
+    if store_path is not None:
+        from kg.store import curation_ntriples, write_store
+
+        write_store(curation_ntriples(curation), store_path)
     return BuildReport(curation, graph, tuple(files))

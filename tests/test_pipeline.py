@@ -59,3 +59,12 @@ def test_build_from_user_curation(tmp_path, mini_data):
     graph = Graph().parse(tmp_path / "out" / ExportFormat.TURTLE.filename)
     assert (KGE.anakinra, KGO.targets, KGE["il-1"]) in graph
     assert (KGE.anakinra, KGO.prevents, KGE.crs) not in graph  # hypothesised only
+
+
+def test_build_can_write_a_persistent_store(tmp_path):
+    from kg.namespaces import KGE, KGO
+    from kg.store import open_store
+
+    run_build(tmp_path / "out", store_path=tmp_path / "store")
+    graph = open_store(tmp_path / "store")
+    assert (KGE.anakinra, KGO.binds, KGE["il-1-beta"]) in graph
