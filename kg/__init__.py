@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["build_graph", "load_curation", "run_build"]
+__all__ = ["build_graph", "load_curation", "load_graph", "query", "run_build"]
 
 if TYPE_CHECKING:
     from kg.build import build_graph
     from kg.curation import load_curation
     from kg.pipeline import run_build
+    from kg.query import load_graph, query
 
 
 def __getattr__(name: str) -> Any:
@@ -32,4 +33,9 @@ def __getattr__(name: str) -> Any:
         from kg.pipeline import run_build
 
         return run_build
+    if name in ("load_graph", "query"):
+        # kg.query is also the submodule's name: the module is made callable (see kg/query.py)
+        import importlib
+
+        return getattr(importlib.import_module("kg.query"), name)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

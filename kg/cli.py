@@ -6,11 +6,14 @@ Heavy modules are imported inside the commands so that ``kg --help`` stays insta
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+
+from kg.formats import ResultFormat
 
 app = typer.Typer(
     name="kg",
@@ -129,3 +132,99 @@ def version() -> None:
     from importlib.metadata import version as dist_version
 
     typer.echo(dist_version("cytokine-storm-kg"))
+
+
+@app.command("query")
+def query_command(
+    query: Annotated[
+        str | None,
+        typer.Argument(help="SPARQL text, a .rq file, or a bundled query's name (see --list)."),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param", "-p", help="A parameter as name=value (repeatable); bound, never pasted in."
+        ),
+    ] = None,
+    fmt: Annotated[
+        ResultFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, csv, tsv, json or xml for SELECT/ASK; turtle, nt, json-ld or rdf-xml "
+            "for CONSTRUCT/DESCRIBE (default: table, or turtle).",
+        ),
+    ] = None,
+    list_queries: Annotated[
+        bool, typer.Option("--list", help="List the bundled queries, their questions, parameters.")
+    ] = False,
+    data: DataOption = None,
+    graph: Annotated[
+        Path | None,
+        typer.Option("--graph", help="Query this RDF file, not the built graph.", dir_okay=False),
+    ] = None,
+) -> None:
+    """Answer a SPARQL query; exit 0 (also with no results), 2 for a bad query, 1 otherwise."""
+    from kg.errors import KGError, QueryError
+    from kg.query import answer, describe_queries
+
+    if list_queries:
+        typer.echo(describe_queries(), nl=False)
+        return
+    if query is None:
+        _fail(QueryError("give a query, a .rq file or a bundled query's name (kg query --list)"))
+    try:
+        text, count = answer(
+            query,
+            param or (),
+            fmt,
+            data_dir=data,
+            graph_file=graph,
+            width=shutil.get_terminal_size((120, 24)).columns,
+        )
+    except QueryError as exc:
+        _fail(exc, 2)
+    except KGError as exc:
+        _fail(exc, 1)
+    typer.echo(text, nl=not text.endswith("\n"))
+    if count == 0 and fmt in (None, ResultFormat.TABLE):
+        typer.echo("no results", err=True)
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port to listen on.")] = 8000,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds a query may run before it is stopped.")
+    ] = 5.0,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Queries that may run at once (one process each).")
+    ] = 2,
+    max_results: Annotated[
+        int, typer.Option("--max-results", help="Largest answer served, in rows or triples.")
+    ] = 10_000,
+    data: DataOption = None,
+    graph: Annotated[
+        Path | None,
+        typer.Option("--graph", help="Serve this RDF file, not the built graph.", dir_okay=False),
+    ] = None,
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql."""
+    from kg.errors import KGError
+    from kg.serve import serve
+
+    try:
+        serve(
+            host,
+            port,
+            timeout=timeout,
+            workers=workers,
+            max_results=max_results,
+            data_dir=data,
+            graph_file=graph,
+        )
+    except KGError as exc:
+        _fail(exc, 1)

@@ -68,3 +68,32 @@ class OntologyError(KGError):
 
 class ExportError(KGError):
     """An export could not be written."""
+
+
+class GraphFileError(KGError):
+    """An RDF file given as the graph cannot be read."""
+
+
+class QueryError(KGError):
+    """A query cannot be run as written: unknown name or parameter, update, unsafe feature."""
+
+
+class QuerySyntaxError(QueryError):
+    """A query is not valid SPARQL; carries the line, the column and the offending line."""
+
+    def __init__(self, message: str, line: int, column: int, text: str) -> None:
+        self.line = line
+        self.column = column
+        self.text = text
+        pointer = " " * max(column - 1, 0) + "^"
+        super().__init__(
+            f"query syntax error at line {line}, column {column}: {message}\n  {text}\n  {pointer}"
+        )
+
+
+class ResultTooLargeError(QueryError):
+    """An answer has more rows or triples than the limit allows."""
+
+
+class ReadOnlyError(QueryError):
+    """A SPARQL Update was sent; the graph is only ever queried."""

@@ -24,6 +24,9 @@ OBO = Namespace("http://purl.obolibrary.org/obo/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+#: SPARQL 1.1 Service Description, and the W3C's IRIs of media formats.
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
 #: Prefixes bound on every graph the project writes, in a fixed order.
 PREFIXES: dict[str, Namespace] = {
@@ -65,6 +68,7 @@ __all__ = [
     "DCAT",
     "DCTERMS",
     "EVIDENCE_TYPE",
+    "FORMATS",
     "KGE",
     "KGO",
     "KGS",
@@ -80,6 +84,7 @@ __all__ = [
     "QUOTE",
     "RDF",
     "RDFS",
+    "SD",
     "SH",
     "SKOS",
     "VOID",

@@ -1,0 +1,772 @@
+"""SPARQL over the graph: loading it, the bundled competency questions, safe parameters, results.
+
+A query is a SPARQL string, a ``.rq`` file, or the name of a bundled query (``kg/queries/*.rq``).
+Parameters are bound with rdflib's ``initBindings``: a value is never pasted into query text, so a
+parameter cannot change what the query does (no SPARQL injection). The graph's prefixes
+(:data:`kg.namespaces.PREFIXES`) are predeclared.
+
+Queries are read-only and local: ``SERVICE``, ``FROM`` and ``FROM NAMED`` are refused before
+anything runs, because rdflib would fetch the URLs they name.
+
+>>> import kg
+>>> result = kg.query("drug-targets", {"drug": "anakinra"})
+>>> sorted(str(row["targetLabel"]) for row in result.rows)
+['IL-1', 'IL-1α', 'IL-1β']
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import json
+import logging
+import re
+import sys
+import types
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from kg.errors import (
+    GraphFileError,
+    QueryError,
+    QuerySyntaxError,
+    ReadOnlyError,
+    ResultTooLargeError,
+)
+from kg.formats import ResultFormat
+from kg.namespaces import KGE, PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
+
+log = logging.getLogger(__name__)
+
+QUERY_SUFFIX = ".rq"
+SELECT, ASK, CONSTRUCT, DESCRIBE = "SELECT", "ASK", "CONSTRUCT", "DESCRIBE"
+#: Query forms whose answer is a table (or a boolean), and those whose answer is a graph.
+TABULAR_KINDS = frozenset({SELECT, ASK})
+GRAPH_KINDS = frozenset({CONSTRUCT, DESCRIBE})
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+_CURIE = re.compile(r"^([A-Za-z][\w\-]*):(\S*)$")
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_PARAM = re.compile(
+    r"^#\s*param:\s*(?P<name>[A-Za-z_]\w*)\s*\((?P<type>iri|string|integer|decimal)\)"
+    r"\s*=\s*(?P<default>\S+)\s*(?:--\s*(?P<help>.*))?$"
+)
+_HEADER = re.compile(r"^#\s*(?P<key>title|question|audience):\s*(?P<value>.*)$")
+
+
+# -- the graph -----------------------------------------------------------------------------------
+
+
+def load_graph(data_dir: Path | None = None, graph_file: Path | None = None) -> Graph:
+    """The knowledge graph, built once per process and then reused.
+
+    Args:
+        data_dir: a curation directory to build from; the bundled curation when ``None``.
+        graph_file: an RDF file to read instead of building (format guessed from its suffix).
+
+    Returns:
+        The graph (shared between callers: do not modify it).
+
+    Raises:
+        CurationError: the curation does not pass its checks.
+        GraphFileError: the RDF file cannot be read.
+    """
+    data = data_dir.resolve() if data_dir else None
+    file = graph_file.resolve() if graph_file else None
+    return _load_graph(data, file)
+
+
+@functools.cache
+def _load_graph(data_dir: Path | None, graph_file: Path | None) -> Graph:
+    if graph_file is not None:
+        return _read_graph_file(graph_file)
+    from kg.build import build_graph
+    from kg.curation import load_curation
+
+    return build_graph(load_curation(data_dir))
+
+
+def _read_graph_file(path: Path) -> Graph:
+    from rdflib.util import guess_format
+
+    rdf_format = guess_format(str(path))
+    if rdf_format is None:
+        raise GraphFileError(
+            f"{path}: cannot tell the RDF format from the suffix; use .ttl, .nt, .jsonld or .rdf"
+        )
+    if rdf_format == "json-ld":
+        _refuse_remote_contexts(path)
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    try:
+        graph.parse(path, format=rdf_format)
+    except FileNotFoundError as exc:
+        raise GraphFileError(f"{path}: file not found; pass an existing --graph FILE") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise GraphFileError(f"{path}: not readable as {rdf_format}: {exc}") from exc
+    return graph
+
+
+def _refuse_remote_contexts(path: Path) -> None:
+    # rdflib's JSON-LD parser fetches a context named by URL (or by @import); nothing is fetched
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise GraphFileError(f"{path}: file not found; pass an existing --graph FILE") from exc
+    except (OSError, ValueError) as exc:
+        raise GraphFileError(f"{path}: not readable as JSON-LD: {exc}") from exc
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@import" or (
+                    key == "@context"
+                    and any(
+                        isinstance(v, str) for v in (value if isinstance(value, list) else [value])
+                    )
+                ):
+                    raise GraphFileError(
+                        f"{path}: the JSON-LD names a remote context ({key}); contexts are never "
+                        "fetched: inline the context, or use Turtle or N-Triples"
+                    )
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+# -- bundled queries -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter a query declares in its header (``# param: name (type) = default -- help``)."""
+
+    name: str
+    type: str
+    default: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query with its header: the question it answers, in plain words, and its parameters."""
+
+    name: str
+    text: str
+    title: str = ""
+    question: str = ""
+    audience: str = ""
+    parameters: tuple[Parameter, ...] = ()
+    path: str = ""
+
+
+def parse_header(name: str, text: str, path: str = "") -> NamedQuery:
+    """Read the comment header of a ``.rq`` file.
+
+    >>> q = parse_header("x", "# question: Who?\\n# param: who (iri) = kge:who -- agent\\nASK {}")
+    >>> q.question, q.parameters[0].name, q.parameters[0].default
+    ('Who?', 'who', 'kge:who')
+    """
+    fields: dict[str, str] = {}
+    parameters: list[Parameter] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        if match := _PARAM.match(line):
+            parameters.append(
+                Parameter(match["name"], match["type"], match["default"], match["help"] or "")
+            )
+        elif match := _HEADER.match(line):
+            key = match["key"]
+            fields[key] = (
+                f"{fields[key]} {match['value'].strip()}"
+                if key in fields
+                else match["value"].strip()
+            )
+    return NamedQuery(
+        name=name,
+        text=text,
+        title=fields.get("title", ""),
+        question=fields.get("question", ""),
+        audience=fields.get("audience", ""),
+        parameters=tuple(parameters),
+        path=path,
+    )
+
+
+def bundled_queries() -> dict[str, NamedQuery]:
+    """The competency questions shipped in ``kg/queries``, by name (the file name without .rq)."""
+    return dict(_bundled_queries())
+
+
+@functools.cache
+def _bundled_queries() -> tuple[tuple[str, NamedQuery], ...]:
+    folder = resources.files("kg") / "queries"
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(QUERY_SUFFIX):
+            name = entry.name[: -len(QUERY_SUFFIX)]
+            found.append((name, parse_header(name, entry.read_text(encoding="utf-8"), str(entry))))
+    return tuple(found)
+
+
+def resolve_query(query_or_name: str) -> NamedQuery:
+    """Turn what the user gave into a query: a bundled name, a ``.rq`` path, or SPARQL text.
+
+    Raises:
+        QueryError: a name that is no bundled query, or a ``.rq`` file that cannot be read.
+    """
+    bundled = bundled_queries()
+    if query_or_name in bundled:
+        return bundled[query_or_name]
+    if query_or_name.endswith(QUERY_SUFFIX) and "\n" not in query_or_name:
+        path = Path(query_or_name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"{path}: cannot read the query file ({exc.strerror})") from exc
+        return parse_header(path.stem, text, str(path))
+    if re.fullmatch(r"[\w\-]+", query_or_name):
+        close = difflib.get_close_matches(query_or_name, list(bundled), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise QueryError(
+            f"unknown query {query_or_name!r}{hint} (kg query --list shows the bundled queries)"
+        )
+    return NamedQuery(name="", text=query_or_name)
+
+
+# -- parameters ----------------------------------------------------------------------------------
+
+
+def parse_param(item: str) -> tuple[str, str]:
+    """Split a ``name=value`` command-line parameter.
+
+    >>> parse_param("drug=anakinra")
+    ('drug', 'anakinra')
+    """
+    name, sep, value = item.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name):
+        raise QueryError(f"parameter {item!r} is not name=value")
+    return name, value
+
+
+def to_term(value: str | Node, type_: str = "auto") -> Node:
+    """Turn a parameter value into an RDF term, by its declared type.
+
+    IRIs may be written as ``<...>``, as a CURIE with one of the graph's prefixes, or as a bare
+    entity id (``anakinra`` is ``kge:anakinra``).
+
+    >>> to_term("anakinra", "iri")
+    rdflib.term.URIRef('https://w3id.org/cytokine-storm-kg/entity/anakinra')
+    >>> to_term('x" } ; DROP ALL #', "string")
+    rdflib.term.Literal('x" } ; DROP ALL #')
+    """
+    if isinstance(value, Node):
+        return value
+    if type_ == "string":
+        return Literal(value)
+    if type_ in ("integer", "decimal"):
+        datatype = XSD.integer if type_ == "integer" else XSD.decimal
+        pattern = r"[+-]?\d+" if type_ == "integer" else r"[+-]?(\d+(\.\d*)?|\.\d+)"
+        if not re.fullmatch(pattern, value):
+            raise QueryError(f"parameter value {value!r} is not an {type_}")
+        return Literal(value, datatype=datatype)
+    iri = _to_iri(value)
+    if iri is not None:
+        return iri
+    if type_ == "iri":
+        raise QueryError(
+            f"parameter value {value!r} is not an IRI: write <https://...>, a CURIE such as "
+            "kge:anakinra, or an entity id"
+        )
+    return Literal(value)
+
+
+def _to_iri(value: str) -> URIRef | None:
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    elif match := _CURIE.match(text):
+        prefix, local = match.groups()
+        if prefix in PREFIXES:
+            text = str(PREFIXES[prefix]) + local
+        elif prefix not in ("http", "https", "urn"):
+            return None
+    elif _ID.match(text):
+        text = str(KGE[text])
+    else:
+        return None
+    if not re.match(r"^[A-Za-z][\w+.\-]*:", text) or _IRI_FORBIDDEN.search(text):
+        return None
+    return URIRef(text)
+
+
+def bind_parameters(named: NamedQuery, params: Mapping[str, str | Node] | None) -> dict[str, Node]:
+    """The bindings of a query: declared defaults, overridden by ``params``.
+
+    Raises:
+        QueryError: a parameter the query does not declare, or a value of the wrong type.
+    """
+    params = dict(params or {})
+    bindings: dict[str, Node] = {}
+    declared = {p.name: p for p in named.parameters}
+    for parameter in named.parameters:
+        raw = params.pop(parameter.name, parameter.default)
+        bindings[parameter.name] = to_term(raw, parameter.type)
+    if named.parameters and params:
+        unknown = ", ".join(sorted(params))
+        known = ", ".join(sorted(declared))
+        raise QueryError(
+            f"query {named.name!r} has no parameter {unknown}; its parameters: {known}"
+        )
+    for name, raw in params.items():
+        bindings[name] = to_term(raw)
+    return bindings
+
+
+# -- running -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer to a query: rows (SELECT), a boolean (ASK) or a graph (CONSTRUCT, DESCRIBE)."""
+
+    kind: str
+    variables: tuple[str, ...] = ()
+    rows: tuple[dict[str, Node], ...] = ()
+    boolean: bool | None = None
+    graph: Graph | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        if self.kind == ASK:
+            return int(bool(self.boolean))
+        if self.graph is not None:
+            return len(self.graph)
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[dict[str, Node]]:
+        return iter(self.rows)
+
+
+def prepare(text: str) -> Query:
+    """Parse and translate a query, refusing what would read or fetch outside the graph.
+
+    Raises:
+        QuerySyntaxError: the text is not SPARQL 1.1 Query (with line, column and the line).
+        QueryError: an update, an unknown prefix, or ``SERVICE``/``FROM``/``FROM NAMED``.
+    """
+    return _prepare(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _prepare(text: str) -> Query:
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        prepared = prepareQuery(text, initNs=PREFIXES)
+    except ParseBaseException as exc:
+        if _is_update(text):
+            raise ReadOnlyError(
+                "this is a SPARQL Update; the graph is read-only (only queries are run)"
+            ) from exc
+        raise QuerySyntaxError(str(exc.msg), exc.lineno, exc.col, exc.line) from exc
+    # rdflib's algebra raises a bare Exception for query errors such as an unknown prefix; any
+    # other exception type is a bug and propagates.
+    except Exception as exc:
+        if type(exc) is not Exception:
+            raise
+        raise QueryError(f"query error: {exc}") from exc
+    refuse_remote(prepared)
+    return prepared
+
+
+def _is_update(text: str) -> bool:
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(text)
+    except ParseBaseException:
+        return False
+    return True
+
+
+def refuse_remote(prepared: Query) -> None:
+    """Refuse a query that names another dataset or endpoint (rdflib would fetch it).
+
+    Raises:
+        QueryError: the query has ``FROM``/``FROM NAMED`` or a ``SERVICE`` pattern.
+    """
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    algebra = prepared.algebra
+    if algebra.get("datasetClause"):
+        raise QueryError("FROM and FROM NAMED are not supported: the query runs on this graph only")
+    stack: list[Any] = [algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise QueryError("SERVICE is not supported: queries never reach other endpoints")
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+
+
+def query_kind(prepared: Query) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE."""
+    name = prepared.algebra.name
+    return name[: -len("Query")].upper() if name.endswith("Query") else name.upper()
+
+
+def run(
+    graph: Graph,
+    text: str,
+    bindings: Mapping[str, Node] | None = None,
+    *,
+    max_results: int | None = None,
+) -> QueryResult:
+    """Run SPARQL ``text`` on ``graph`` with ``bindings`` bound to their variables.
+
+    Args:
+        graph: the graph to query.
+        text: a SPARQL 1.1 query (the graph's prefixes are predeclared).
+        bindings: variable name to RDF term, bound before evaluation (never pasted in).
+        max_results: refuse answers with more rows (or triples) than this.
+
+    Raises:
+        QuerySyntaxError, QueryError: see :func:`prepare`.
+        ResultTooLargeError: the answer is larger than ``max_results``.
+    """
+    prepared = prepare(text)
+    kind = query_kind(prepared)
+    init: dict[str, Any] = dict(bindings or {})
+    result = graph.query(prepared, initBindings=init)
+    if kind == ASK:
+        return QueryResult(kind, boolean=bool(result.askAnswer))
+    if kind in GRAPH_KINDS:
+        answer = Graph()
+        for prefix, namespace in PREFIXES.items():
+            answer.bind(prefix, namespace, override=True, replace=True)
+        for triple in _limited(iter(result), max_results, "triples"):
+            answer.add(triple)
+        return QueryResult(kind, graph=answer)
+    variables = tuple(str(v) for v in (result.vars or ()))
+    rows = tuple(
+        {str(k): v for k, v in row.items() if v is not None}
+        for row in _limited(iter(result.bindings), max_results, "rows")
+    )
+    return QueryResult(kind, variables=variables, rows=rows)
+
+
+def _limited(items: Iterator[Any], limit: int | None, unit: str) -> list[Any]:
+    if limit is None:
+        return list(items)
+    taken = list(islice(items, limit + 1))
+    if len(taken) > limit:
+        raise ResultTooLargeError(
+            f"the answer has more than {limit} {unit} (the result-size limit); add a LIMIT"
+        )
+    return taken
+
+
+def query(
+    query_or_name: str,
+    params: Mapping[str, str | Node] | None = None,
+    *,
+    graph: Graph | None = None,
+    max_results: int | None = None,
+) -> QueryResult:
+    """Answer a query (SPARQL text, a ``.rq`` path, or a bundled query's name).
+
+    Args:
+        query_or_name: what to run.
+        params: parameter values by name (strings are read by each parameter's declared type).
+        graph: the graph to query; :func:`load_graph` when ``None``.
+        max_results: refuse answers with more rows (or triples) than this.
+
+    Returns:
+        The answer; for SELECT, ``rows`` are dicts from variable name to term.
+
+    Raises:
+        QueryError: the query or a parameter is wrong (see :func:`prepare`).
+    """
+    named = resolve_query(query_or_name)
+    bindings = bind_parameters(named, params)
+    return run(
+        graph if graph is not None else load_graph(), named.text, bindings, max_results=max_results
+    )
+
+
+# -- writing answers -----------------------------------------------------------------------------
+
+
+def format_result(result: QueryResult, fmt: ResultFormat | None = None, *, width: int = 100) -> str:
+    """Write ``result`` in ``fmt`` (a table or Turtle by default).
+
+    The SPARQL results formats are written as other engines write them (compact JSON and XML,
+    CSV with CRLF line ends, TSV with terms in Turtle syntax).
+
+    Raises:
+        QueryError: a table format asked for a graph answer, or an RDF format for a table.
+    """
+    tabular = result.kind in TABULAR_KINDS
+    fmt = fmt or (ResultFormat.TABLE if tabular else ResultFormat.TURTLE)
+    if tabular and fmt.for_graphs:
+        raise QueryError(f"{result.kind} answers are tables: use table, csv, tsv, json or xml")
+    if not tabular and not fmt.for_graphs:
+        raise QueryError(f"{result.kind} answers are graphs: use turtle, nt, json-ld or rdf-xml")
+    if not tabular:
+        assert result.graph is not None
+        return result.graph.serialize(format=fmt.rdflib_format)
+    writers: dict[ResultFormat, Callable[[QueryResult], str]] = {
+        ResultFormat.TABLE: functools.partial(_write_table, width=width),
+        ResultFormat.CSV: _write_csv,
+        ResultFormat.TSV: _write_tsv,
+        ResultFormat.JSON: _write_json,
+        ResultFormat.XML: _write_xml,
+    }
+    return writers[fmt](result)
+
+
+def shorten(term: Node) -> str:
+    """A term as a person reads it: a CURIE for the graph's IRIs, the text of a literal.
+
+    >>> shorten(URIRef("https://w3id.org/cytokine-storm-kg/entity/anakinra"))
+    'kge:anakinra'
+    """
+    if isinstance(term, URIRef):
+        for prefix, namespace in PREFIXES.items():
+            if term.startswith(namespace) and _ID.match(term[len(namespace) :] or "-"):
+                return f"{prefix}:{term[len(namespace) :]}"
+        return str(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _write_table(result: QueryResult, width: int) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    if result.kind == ASK:
+        return "true\n" if result.boolean else "false\n"
+    table = Table(*result.variables, show_lines=False, expand=False)
+    for row in result.rows:
+        table.add_row(*(shorten(row[v]) if v in row else "" for v in result.variables))
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, no_color=True, force_terminal=False).print(table)
+    return buffer.getvalue()
+
+
+def _csv_value(term: Node | None) -> str:
+    if term is None:
+        return ""
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _write_csv(result: QueryResult) -> str:
+    if result.kind == ASK:
+        return "true" if result.boolean else "false"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_value(row.get(v)) for v in result.variables])
+    return buffer.getvalue()
+
+
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
+_DOUBLE = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)[eE][+-]?\d+$")
+_SHORT_FORMS = {XSD.integer: _INTEGER, XSD.decimal: _DECIMAL, XSD.double: _DOUBLE}
+
+
+def _turtle_string(text: str) -> str:
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+    return '"' + escaped.replace("\t", "\\t") + '"'
+
+
+def _tsv_term(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    assert isinstance(term, Literal)
+    lexical = str(term)
+    if term.datatype in _SHORT_FORMS and _SHORT_FORMS[term.datatype].match(lexical):
+        return lexical
+    if term.datatype == XSD.boolean and lexical in ("true", "false"):
+        return lexical
+    if term.language:
+        return f"{_turtle_string(lexical)}@{term.language}"
+    if term.datatype and term.datatype != XSD.string:
+        return f"{_turtle_string(lexical)}^^<{term.datatype}>"
+    return _turtle_string(lexical)
+
+
+def _write_tsv(result: QueryResult) -> str:
+    if result.kind == ASK:
+        return "true" if result.boolean else "false"
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines += ["\t".join(_tsv_term(row.get(v)) for v in result.variables) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    value = {"type": "literal", "value": str(term)}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype and term.datatype != XSD.string:
+        value["datatype"] = str(term.datatype)
+    return value
+
+
+def _write_json(result: QueryResult) -> str:
+    document: dict[str, Any]
+    if result.kind == ASK:
+        document = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        document = {
+            "head": {"vars": list(result.variables)},
+            "results": {
+                "bindings": [
+                    {v: _json_term(row[v]) for v in result.variables if v in row}
+                    for row in result.rows
+                ]
+            },
+        }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def _xml_text(text: str) -> str:
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("'", "&apos;")
+        .replace('"', "&quot;")
+        .replace("\r", "&#13;")
+    )
+
+
+def _xml_term(term: Node) -> str:
+    if isinstance(term, URIRef):
+        return f"<uri>{_xml_text(term)}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{_xml_text(term)}</bnode>"
+    assert isinstance(term, Literal)
+    if term.language:
+        attribute = f' xml:lang="{_xml_text(term.language)}"'
+    elif term.datatype and term.datatype != XSD.string:
+        attribute = f' datatype="{_xml_text(term.datatype)}"'
+    else:
+        attribute = ""
+    return f"<literal{attribute}>{_xml_text(str(term))}</literal>"
+
+
+def _write_xml(result: QueryResult) -> str:
+    parts = ['<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if result.kind == ASK:
+        parts.append(f"<head></head><boolean>{'true' if result.boolean else 'false'}</boolean>")
+    else:
+        parts.append("<head>")
+        parts += [f'<variable name="{v}"/>' for v in result.variables]
+        parts.append("</head><results>")
+        for row in result.rows:
+            parts.append("<result>")
+            parts += [
+                f'<binding name="{v}">{_xml_term(row[v])}</binding>'
+                for v in result.variables
+                if v in row
+            ]
+            parts.append("</result>")
+        parts.append("</results>")
+    parts.append("</sparql>")
+    return "".join(parts)
+
+
+def answer(
+    query_or_name: str,
+    params: Sequence[str] = (),
+    fmt: ResultFormat | None = None,
+    *,
+    data_dir: Path | None = None,
+    graph_file: Path | None = None,
+    width: int = 100,
+) -> tuple[str, int]:
+    """What ``kg query`` prints: the answer written in ``fmt``, and its number of rows or triples.
+
+    The query and its parameters are checked before the graph is loaded, so a mistake in them
+    is reported at once.
+
+    Raises:
+        QueryError: the query or a parameter is wrong (the command exits with 2).
+        KGError: the graph cannot be loaded.
+    """
+    named = resolve_query(query_or_name)
+    bindings = bind_parameters(named, dict(parse_param(item) for item in params))
+    prepare(named.text)
+    result = run(load_graph(data_dir, graph_file), named.text, bindings)
+    return format_result(result, fmt, width=width), len(result)
+
+
+def describe_queries() -> str:
+    """The bundled queries with their questions and parameters, for ``kg query --list``."""
+    lines = []
+    for name, named in bundled_queries().items():
+        lines.append(f"{name}")
+        lines.append(f"    {named.question}")
+        for p in named.parameters:
+            help_text = f"  {p.help}" if p.help else ""
+            lines.append(f"    --param {p.name}=<{p.type}> (default {p.default}){help_text}")
+    return "\n".join(lines) + "\n"
+
+
+class _CallableModule(types.ModuleType):
+    """``kg.query`` names both this module and its :func:`query` function: calling it queries.
+
+    Importing ``kg.query`` sets the package attribute to the module, which would hide the
+    function exposed by ``kg/__init__.py``; a callable module keeps ``kg.query(...)`` working.
+    """
+
+    def __call__(
+        self,
+        query_or_name: str,
+        params: Mapping[str, str | Node] | None = None,
+        *,
+        graph: Graph | None = None,
+        max_results: int | None = None,
+    ) -> QueryResult:
+        return query(query_or_name, params, graph=graph, max_results=max_results)
+
+
+sys.modules[__name__].__class__ = _CallableModule
