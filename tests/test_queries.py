@@ -1,4 +1,4 @@
-"""The bundled competency questions: one test per query, each asserting its answer from the sources."""
+"""The bundled competency questions: one test per query, asserting its answer from the sources."""
 
 from __future__ import annotations
 
@@ -46,34 +46,99 @@ def test_therapies_for_syndrome(graph):
     result = ask("therapies-for-syndrome", graph)
     assert set(rows(result, "therapy", "relation", "condition", "source", "statement")) == {
         ("il-1-blockade", "studied to treat", "covid-19-css", "cron-2020", "cron-il1-trials"),
-        ("il-1-blockade", "used to treat", "cytokine-storm-syndrome", "cron-2020",
-         "cron-il1-proinflammatory-targeted"),
-        ("il-6-blockade", "used to treat", "covid-19-css", "cron-2020",
-         "cron-il6-blockade-early-covid-css"),
-        ("jak-inhibitors", "used to treat", "cytokine-storm-syndrome", "cron-2020",
-         "cron-jak-used-for-css"),
+        (
+            "il-1-blockade",
+            "used to treat",
+            "cytokine-storm-syndrome",
+            "cron-2020",
+            "cron-il1-proinflammatory-targeted",
+        ),
+        (
+            "il-6-blockade",
+            "used to treat",
+            "covid-19-css",
+            "cron-2020",
+            "cron-il6-blockade-early-covid-css",
+        ),
+        (
+            "jak-inhibitors",
+            "used to treat",
+            "cytokine-storm-syndrome",
+            "cron-2020",
+            "cron-jak-used-for-css",
+        ),
         ("anakinra", "treats", "covid-19-css", "cron-2020", "cron-huet-most-definitive"),
-        ("anakinra", "used to treat", "covid-19-css", "cron-2020",
-         "cron-anakinra-case-series-published"),
-        ("anakinra", "treats", "cytokine-release-syndrome", "soule-2020",
-         "soule-anakinra-abrogates-crs"),
-        ("anakinra", "treats", "cytokine-release-syndrome", "soule-2020",
-         "soule-conclusion-anakinra-crs"),
+        (
+            "anakinra",
+            "used to treat",
+            "covid-19-css",
+            "cron-2020",
+            "cron-anakinra-case-series-published",
+        ),
+        (
+            "anakinra",
+            "treats",
+            "cytokine-release-syndrome",
+            "soule-2020",
+            "soule-anakinra-abrogates-crs",
+        ),
+        (
+            "anakinra",
+            "treats",
+            "cytokine-release-syndrome",
+            "soule-2020",
+            "soule-conclusion-anakinra-crs",
+        ),
         ("anakinra", "treats", "cytokine-storm-syndrome", "cron-2020", "cron-anakinra-treats-css"),
-        ("anticytokine-therapy", "studied to treat", "covid-19-css", "cron-2020",
-         "cron-anticytokines-explored-covid-css"),
-        ("anticytokine-therapy", "treats", "cytokine-storm-syndrome", "cron-2020",
-         "cron-anticytokines-effective-css"),
-        ("anticytokine-therapy", "used to treat", "cytokine-storm-syndrome", "cron-2020",
-         "cron-anticytokines-used-for-css"),
-        ("broad-immunosuppression", "used to treat", "cytokine-storm-syndrome", "cron-2020",
-         "cron-therapies-used-for-css"),
-        ("calcineurin-inhibitors", "used to treat", "cytokine-storm-syndrome", "cron-2020",
-         "cron-calcineurin-used-for-css"),
-        ("glucocorticoids", "used to treat", "cytokine-storm-syndrome", "cron-2020",
-         "cron-glucocorticoids-used-for-css"),
-        ("targeted-immunomodulation", "used to treat", "cytokine-storm-syndrome", "cron-2020",
-         "cron-targeted-used-for-css"),
+        (
+            "anticytokine-therapy",
+            "studied to treat",
+            "covid-19-css",
+            "cron-2020",
+            "cron-anticytokines-explored-covid-css",
+        ),
+        (
+            "anticytokine-therapy",
+            "treats",
+            "cytokine-storm-syndrome",
+            "cron-2020",
+            "cron-anticytokines-effective-css",
+        ),
+        (
+            "anticytokine-therapy",
+            "used to treat",
+            "cytokine-storm-syndrome",
+            "cron-2020",
+            "cron-anticytokines-used-for-css",
+        ),
+        (
+            "broad-immunosuppression",
+            "used to treat",
+            "cytokine-storm-syndrome",
+            "cron-2020",
+            "cron-therapies-used-for-css",
+        ),
+        (
+            "calcineurin-inhibitors",
+            "used to treat",
+            "cytokine-storm-syndrome",
+            "cron-2020",
+            "cron-calcineurin-used-for-css",
+        ),
+        (
+            "glucocorticoids",
+            "used to treat",
+            "cytokine-storm-syndrome",
+            "cron-2020",
+            "cron-glucocorticoids-used-for-css",
+        ),
+        (
+            "targeted-immunomodulation",
+            "used to treat",
+            "cytokine-storm-syndrome",
+            "cron-2020",
+            "cron-targeted-used-for-css",
+        ),
     }
     quotes = {r[0]: r[1] for r in rows(result, "statement", "quote")}
     assert quotes["cron-huet-most-definitive"] == (
@@ -397,8 +462,13 @@ def test_statements_without_eco(graph):
     broken += graph
     broken.remove((KGS["cron-css-il6"], KGO.evidence_type, None))
     broken.add((KGS["cron-css-il1"], KGO.evidence_type, Literal("author statement")))
-    broken.remove((KGS["cron-css-il1"], KGO.evidence_type, URIRef(
-        "http://purl.obolibrary.org/obo/ECO_0000303")))
+    broken.remove(
+        (
+            KGS["cron-css-il1"],
+            KGO.evidence_type,
+            URIRef("http://purl.obolibrary.org/obo/ECO_0000303"),
+        )
+    )
     assert rows(query("statements-without-eco", graph=broken), "statement") == [
         ("cron-css-il1",),
         ("cron-css-il6",),
@@ -408,8 +478,9 @@ def test_statements_without_eco(graph):
 def test_evidence_profile(graph, curation):
     result = ask("evidence-profile", graph)
     found = {
-        (str(r["evidence"]).rsplit("/", 1)[1].replace("_", ":"), str(r["modality"])):
-        r["statements"].toPython()
+        (str(r["evidence"]).rsplit("/", 1)[1].replace("_", ":"), str(r["modality"])): r[
+            "statements"
+        ].toPython()
         for r in result.rows
     }
     assert found == Counter((s.evidence, s.modality.value) for s in curation.statements)
@@ -448,8 +519,11 @@ def test_entity_neighbourhood(graph):
         (KGE["il-6-blockade"], KGO.targets, il6),
         (il6, RDFS.label, Literal("IL-6")),
         (css, RDFS.label, Literal("cytokine storm syndrome")),
-        (KGE["dysregulated-host-immune-response"], RDFS.label,
-         Literal("dysregulated host immune response")),
+        (
+            KGE["dysregulated-host-immune-response"],
+            RDFS.label,
+            Literal("dysregulated host immune response"),
+        ),
         (KGE["il-6-blockade"], RDFS.label, Literal("IL-6 blockade")),
     ]:
         expected.add(triple)

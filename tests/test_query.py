@@ -1,4 +1,4 @@
-"""kg.query: loading, safe parameters, prefixes, result formats, errors and the `kg query` command."""
+"""kg.query: loading, bound parameters, prefixes, result formats, errors, the `kg query` command."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import require
 from rdflib import Graph, Literal
 from typer.testing import CliRunner
 
@@ -29,8 +30,6 @@ from kg.query import (
     run,
     to_term,
 )
-
-from helpers import require
 
 runner = CliRunner()
 HUET = (
@@ -203,7 +202,9 @@ def test_cli_list_documents_every_bundled_query():
 
 
 def test_cli_formats_and_parameters():
-    result = runner.invoke(app, ["query", "study-arms", "-p", "study=soule-case-series", "-f", "csv"])
+    result = runner.invoke(
+        app, ["query", "study-arms", "-p", "study=soule-case-series", "-f", "csv"]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == (
         "arm,armLabel,size,relation,outcomeLabel,count,denominator,percentage"
