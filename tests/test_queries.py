@@ -387,7 +387,6 @@ def test_unknown_and_negative(graph):
         ("soule-glucocorticoids-failed-crs", "negative result"),
         ("cron-antiviral-effect-awaited", "unknown"),
         ("cron-antivirals-awaited", "unknown"),
-        ("cron-effective-therapy-unknown", "unknown"),
         ("cron-genetics-covid-css-unknown", "unknown"),
         ("cron-il6-mixed-results", "unknown"),
         ("cron-vaccines-awaited", "unknown"),
@@ -419,7 +418,7 @@ def test_source_statements(graph, curation):
 
 def test_sources_overview(graph):
     assert rows(ask("sources-overview", graph), "source", "statements") == [
-        ("cron-2020", 149),
+        ("cron-2020", 148),
         ("huet-2020", 0),
         ("soule-2020", 40),
     ]
