@@ -48,7 +48,9 @@ def _fail(exc: Exception, code: int = 2) -> NoReturn:
 
 @app.callback()
 def main(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")
+    ] = False,
 ) -> None:
     """Build, check and export the cytokine storm knowledge graph."""
     logging.basicConfig(
@@ -62,7 +64,8 @@ DataOption = Annotated[
     Path | None,
     typer.Option(
         "--data",
-        help="A curation directory (sources.yaml, entities.yaml, statements/); default: the bundled one.",
+        help="A curation directory (sources.yaml, entities.yaml, statements/);"
+        " default: the bundled one.",
         file_okay=False,
     ),
 ]
@@ -78,7 +81,9 @@ SourcesOption = Annotated[
 
 @app.command()
 def build(
-    out: Annotated[Path, typer.Option("--out", help="Directory the exports are written to.")] = DEFAULT_OUT,
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory the exports are written to.")
+    ] = DEFAULT_OUT,
     data: DataOption = None,
     sources: SourcesOption = None,
     store: Annotated[
@@ -89,13 +94,28 @@ def build(
             file_okay=False,
         ),
     ] = None,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            help="Write only this export format (repeatable); default: every format.",
+        ),
+    ] = None,
 ) -> None:
     """Check the curation, build the graph and write the exports (all or nothing)."""
     from kg.errors import KGError
+    from kg.export import ExportFormat
     from kg.pipeline import run_build
 
     try:
-        report = run_build(out, data_dir=data, sources_dir=sources, store_path=store)
+        chosen = tuple(ExportFormat(f) for f in formats) if formats else tuple(ExportFormat)
+    except ValueError:
+        names = ", ".join(f.value for f in ExportFormat)
+        _fail(KGError(f"--format: unknown format among {formats}; choose from {names}"), 2)
+    try:
+        report = run_build(
+            out, data_dir=data, sources_dir=sources, store_path=store, formats=chosen
+        )
     except KGError as exc:
         _fail(exc, 1)
     typer.echo(f"{report.summary} -> {out}")
@@ -104,7 +124,10 @@ def build(
 @app.command("check-quotes")
 def check_quotes(
     sources: Annotated[
-        Path, typer.Argument(help="Folder holding the source texts named by sources.yaml.", file_okay=False)
+        Path,
+        typer.Argument(
+            help="Folder holding the source texts named by sources.yaml.", file_okay=False
+        ),
     ],
     data: DataOption = None,
 ) -> None:

@@ -9,9 +9,10 @@ from rdflib import Graph
 
 from kg.build import build_graph
 from kg.curation import load_curation
-from kg.export import ExportFormat, export_graph
+from kg.export import ExportFormat, serialize, write_files
 from kg.model import Curation
 from kg.quotes import require_quotes
+from kg.store import curation_ntriples
 
 
 @dataclass(frozen=True)
@@ -19,8 +20,10 @@ class BuildReport:
     """What a build read and wrote."""
 
     curation: Curation
-    graph: Graph
+    triples: int
     files: tuple[Path, ...]
+    #: the rdflib graph, when a format other than N-Triples needed one
+    graph: Graph | None = None
 
     @property
     def summary(self) -> str:
@@ -29,7 +32,7 @@ class BuildReport:
         xrefs = sum(len(e.xrefs) + len(e.close_matches) for e in c.entities)
         return (
             f"{len(c.sources)} sources, {len(c.entities)} entities, {len(c.statements)} statements,"
-            f" {xrefs} cross-references, {len(self.graph)} triples; wrote {len(self.files)} files"
+            f" {xrefs} cross-references, {self.triples} triples; wrote {len(self.files)} files"
         )
 
 
@@ -41,6 +44,10 @@ def run_build(
     store_path: Path | None = None,
 ) -> BuildReport:
     """Load and check the curation, build the graph, write the exports.
+
+    N-Triples and the on-disk store are written straight from the records; an rdflib graph is
+    built only when another format needs one (so ``--format ntriples`` scales to large
+    curations).
 
     Args:
         out_dir: where the export files go (created if needed).
@@ -57,10 +64,19 @@ def run_build(
     curation = load_curation(data_dir)
     if sources_dir is not None:
         require_quotes(curation, sources_dir)
-    graph = build_graph(curation)
-    files = export_graph(graph, formats, out_dir)
+    ntriples = curation_ntriples(curation)
+    files: dict[str, bytes] = {}
+    graph = None
+    for fmt in formats:
+        if fmt is ExportFormat.NTRIPLES:
+            files[fmt.filename] = ntriples
+            continue
+        if graph is None:
+            graph = build_graph(curation)
+        files[fmt.filename] = serialize(graph, fmt)
+    written = write_files(files, out_dir)
     if store_path is not None:
-        from kg.store import curation_ntriples, write_store
+        from kg.store import write_store
 
-        write_store(curation_ntriples(curation), store_path)
-    return BuildReport(curation, graph, tuple(files))
+        write_store(ntriples, store_path)
+    return BuildReport(curation, ntriples.count(b"\n"), tuple(written), graph)

@@ -20,7 +20,8 @@ def test_two_builds_are_byte_identical(tmp_path):
     run_build(tmp_path / "b")
     assert _snapshot(tmp_path / "a") == _snapshot(tmp_path / "b")
     assert (tmp_path / "a" / ExportFormat.TURTLE.filename).is_file()
-    assert len(first.graph) > 3000
+    assert first.triples > 3000
+    assert first.graph is not None and len(first.graph) == first.triples
     statements = len(first.curation.statements)
     assert f"{statements} statements" in first.summary
 
@@ -59,6 +60,17 @@ def test_build_from_user_curation(tmp_path, mini_data):
     graph = Graph().parse(tmp_path / "out" / ExportFormat.TURTLE.filename)
     assert (KGE.anakinra, KGO.targets, KGE["il-1"]) in graph
     assert (KGE.anakinra, KGO.prevents, KGE.crs) not in graph  # hypothesised only
+
+
+def test_ntriples_only_build_needs_no_rdflib_graph(tmp_path):
+    report = run_build(tmp_path / "nt", formats=(ExportFormat.NTRIPLES,))
+    assert report.graph is None
+    assert [p.name for p in report.files] == [ExportFormat.NTRIPLES.filename]
+    full = run_build(tmp_path / "full")
+    assert (tmp_path / "nt" / ExportFormat.NTRIPLES.filename).read_bytes() == (
+        tmp_path / "full" / ExportFormat.NTRIPLES.filename
+    ).read_bytes()
+    assert report.triples == full.triples
 
 
 def test_build_can_write_a_persistent_store(tmp_path):
