@@ -97,14 +97,15 @@ def iter_triples(curation: Curation, *, schema: Schema | None = None) -> Iterato
     """
     schema = schema or load_schema()
     for source in curation.sources:
-        yield from _source_triples(source)
+        yield from source_triples(source)
     for entity in curation.entities:
-        yield from _entity_triples(entity, schema)
+        yield from entity_triples(entity, schema)
     for statement in curation.statements:
-        yield from _statement_triples(statement, schema)
+        yield from statement_triples(statement, schema)
 
 
-def _source_triples(source: Source) -> Iterator[Triple]:
+def source_triples(source: Source) -> Iterator[Triple]:
+    """The Dublin Core description of one source."""
     node = source_iri(source.id)
     yield (node, RDF.type, PROV.Entity)
     yield (node, RDF.type, DCTERMS.BibliographicResource)
@@ -135,7 +136,8 @@ def _source_triples(source: Source) -> Iterator[Triple]:
     yield (node, DCTERMS.isReferencedBy, DATASET_IRI)
 
 
-def _entity_triples(entity: Entity, schema: Schema) -> Iterator[Triple]:
+def entity_triples(entity: Entity, schema: Schema) -> Iterator[Triple]:
+    """Type, labels, description and cross-references of one entity."""
     node = entity_iri(entity.id)
     yield (node, RDF.type, schema.categories[entity.category])
     yield (node, RDF.type, OWL.NamedIndividual)
@@ -164,7 +166,8 @@ def _literal(value: Decimal | int | bool | str, datatype: URIRef | None) -> Lite
     return Literal(value)
 
 
-def _statement_triples(statement: Statement, schema: Schema) -> Iterator[Triple]:
+def statement_triples(statement: Statement, schema: Schema) -> Iterator[Triple]:
+    """The statement node of one statement, and its direct triple when asserted."""
     node = statement_iri(statement.id)
     subject = entity_iri(statement.subject)
     predicate = schema.predicates[statement.predicate].iri

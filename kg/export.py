@@ -1,4 +1,9 @@
-"""Serialise the graph: one writer per format, and an all-or-nothing write of ``exports/``."""
+"""Serialise the graph: one writer per format, and an all-or-nothing write of ``exports/``.
+
+RDF syntaxes come from the rdflib graph; graph formats (GraphML, GEXF, Cytoscape.js, KGX,
+Neo4j) from the property-graph view (:mod:`kg.propertygraph`), in which every edge carries
+its provenance. Every writer sorts what it writes, so rebuilding gives identical bytes.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,15 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph
 
 from kg.errors import ExportError
+from kg.model import Curation
 
 log = logging.getLogger(__name__)
 
@@ -24,17 +32,61 @@ class ExportFormat(StrEnum):
 
     TURTLE = "turtle"
     NTRIPLES = "ntriples"
+    RDFXML = "rdfxml"
+    JSONLD = "jsonld"
+    TRIG = "trig"
+    NQUADS = "nquads"
+    OWL = "owl"
+    GRAPHML = "graphml"
+    GEXF = "gexf"
+    CYTOSCAPE = "cytoscape"
+    KGX = "kgx"
+    NEO4J = "neo4j"
 
     @property
     def filename(self) -> str:
-        """The file name this format is written to inside ``exports/``."""
+        """The main file this format is written to inside ``exports/``."""
         return _FILENAMES[self]
 
 
 _FILENAMES = {
     ExportFormat.TURTLE: f"{BASENAME}.ttl",
     ExportFormat.NTRIPLES: f"{BASENAME}.nt",
+    ExportFormat.RDFXML: f"{BASENAME}.rdf",
+    ExportFormat.JSONLD: f"{BASENAME}.jsonld",
+    ExportFormat.TRIG: f"{BASENAME}.trig",
+    ExportFormat.NQUADS: f"{BASENAME}.nq",
+    ExportFormat.OWL: f"{BASENAME}.owl",
+    ExportFormat.GRAPHML: f"{BASENAME}.graphml",
+    ExportFormat.GEXF: f"{BASENAME}.gexf",
+    ExportFormat.CYTOSCAPE: f"{BASENAME}.cyjs",
+    ExportFormat.KGX: "kgx/nodes.tsv",
+    ExportFormat.NEO4J: "neo4j/nodes.csv",
 }
+
+
+@dataclass
+class Release:
+    """What the writers read: the curation, and views of it built on first use."""
+
+    curation: Curation
+    _graph: Graph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        """The full rdflib graph (ontology + curation)."""
+        if self._graph is None:
+            from kg.build import build_graph
+
+            self._graph = build_graph(self.curation)
+        return self._graph
+
+    @cached_property
+    def ntriples(self) -> bytes:
+        """Sorted N-Triples of the whole graph, written straight from the records."""
+        from kg.store import curation_ntriples
+
+        return curation_ntriples(self.curation)
 
 
 def to_turtle(graph: Graph) -> bytes:
@@ -48,15 +100,113 @@ def to_ntriples(graph: Graph) -> bytes:
     return b"\n".join(sorted(line for line in lines if line.strip())) + b"\n"
 
 
-WRITERS: dict[ExportFormat, Callable[[Graph], bytes]] = {
-    ExportFormat.TURTLE: to_turtle,
-    ExportFormat.NTRIPLES: to_ntriples,
-}
+def to_rdfxml(graph: Graph) -> bytes:
+    """RDF/XML from rdflib's plain writer (its pretty one drops triples on OWL list nodes).
+
+    The release uses :func:`ntriples_to` instead, whose output order is fixed.
+    """
+    return graph.serialize(format="xml", encoding="utf-8")
+
+
+def ntriples_to(ntriples: bytes, fmt: str) -> bytes:
+    """Re-serialise sorted N-Triples (or N-Quads) with Oxigraph, which writes in input order.
+
+    rdflib's RDF/XML, JSON-LD and TriG writers follow its store's hash order, which changes
+    from one process to the next; Oxigraph's keep the (sorted) order they are given.
+    """
+    import pyoxigraph as ox
+
+    from kg.namespaces import PREFIXES
+
+    source = ox.RdfFormat.N_QUADS if fmt in {"trig"} else ox.RdfFormat.N_TRIPLES
+    target = {
+        "rdfxml": ox.RdfFormat.RDF_XML,
+        "jsonld": ox.RdfFormat.JSON_LD,
+        "trig": ox.RdfFormat.TRIG,
+    }[fmt]
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    if fmt == "trig":
+        prefixes["np"] = "https://w3id.org/cytokine-storm-kg/np/"
+    quads = ox.parse(ntriples, format=source)
+    data = ox.serialize(quads, format=target, prefixes=prefixes)
+    return data if isinstance(data, bytes) else b""
 
 
 def serialize(graph: Graph, fmt: ExportFormat) -> bytes:
-    """The bytes of ``graph`` in ``fmt``."""
-    return WRITERS[fmt](graph)
+    """The bytes of ``graph`` in one of the single-file RDF syntaxes."""
+    writer = {
+        ExportFormat.TURTLE: to_turtle,
+        ExportFormat.NTRIPLES: to_ntriples,
+        ExportFormat.RDFXML: to_rdfxml,
+    }.get(fmt)
+    if writer is None:
+        raise ExportError(f"{fmt.value} is not written from a single graph; use export_files")
+    return writer(graph)
+
+
+def _ntriples(release: Release, fmt: ExportFormat) -> dict[str, bytes]:
+    return {fmt.filename: release.ntriples}
+
+
+def _jsonld(release: Release, fmt: ExportFormat) -> dict[str, bytes]:
+    from kg.exporters.jsonld import jsonld_files
+
+    return jsonld_files(ntriples_to(release.ntriples, "jsonld"), fmt.filename)
+
+
+def _datasets(release: Release, fmt: ExportFormat) -> dict[str, bytes]:
+    from kg.exporters.nanopub import nanopub_dataset
+
+    lines = nanopub_dataset(release.curation).serialize(format="nquads", encoding="utf-8")
+    nquads = b"\n".join(sorted(set(lines.splitlines()))) + b"\n"
+    if fmt is ExportFormat.NQUADS:
+        return {fmt.filename: nquads}
+    return {fmt.filename: ntriples_to(nquads, "trig")}
+
+
+def _owl(release: Release, fmt: ExportFormat) -> dict[str, bytes]:
+    from kg.exporters.owl import owl_file
+
+    return {fmt.filename: owl_file(release.ntriples)}
+
+
+def _property_graph(release: Release, fmt: ExportFormat) -> dict[str, bytes]:
+    from kg.exporters import graphs
+
+    return graphs.WRITERS[fmt](release.curation, fmt.filename)
+
+
+_WRITERS: dict[ExportFormat, Callable[[Release, ExportFormat], dict[str, bytes]]] = {
+    ExportFormat.TURTLE: lambda r, f: {f.filename: to_turtle(r.graph)},
+    ExportFormat.NTRIPLES: _ntriples,
+    ExportFormat.RDFXML: lambda r, f: {f.filename: ntriples_to(r.ntriples, "rdfxml")},
+    ExportFormat.JSONLD: _jsonld,
+    ExportFormat.TRIG: _datasets,
+    ExportFormat.NQUADS: _datasets,
+    ExportFormat.OWL: _owl,
+    ExportFormat.GRAPHML: _property_graph,
+    ExportFormat.GEXF: _property_graph,
+    ExportFormat.CYTOSCAPE: _property_graph,
+    ExportFormat.KGX: _property_graph,
+    ExportFormat.NEO4J: _property_graph,
+}
+
+
+def export_files(curation: Curation, formats: Iterable[ExportFormat]) -> dict[str, bytes]:
+    """Every file of ``formats`` (name -> bytes), plus the dataset description and manifest.
+
+    The dataset description (VoID + DCAT, ``void.ttl``) and the SHA-256 manifest
+    (``MANIFEST.sha256``) describe exactly the files written with them.
+    """
+    from kg.exporters.void import dataset_description, manifest
+
+    release = Release(curation)
+    files: dict[str, bytes] = {}
+    for fmt in formats:
+        files.update(_WRITERS[fmt](release, fmt))
+    files["void.ttl"] = dataset_description(curation, release.ntriples, files)
+    files["MANIFEST.sha256"] = manifest(files)
+    return files
 
 
 def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
@@ -92,7 +242,7 @@ def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
 
 
 def export_graph(graph: Graph, formats: Iterable[ExportFormat], out_dir: Path) -> list[Path]:
-    """Serialise ``graph`` in each of ``formats`` and write them into ``out_dir``."""
+    """Serialise ``graph`` in each single-graph RDF format and write them into ``out_dir``."""
     files = {fmt.filename: serialize(graph, fmt) for fmt in formats}
     log.info("writing %d files to %s", len(files), out_dir)
     return write_files(files, out_dir)

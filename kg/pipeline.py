@@ -5,11 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
-
-from kg.build import build_graph
 from kg.curation import load_curation
-from kg.export import ExportFormat, serialize, write_files
+from kg.export import ExportFormat, export_files, write_files
 from kg.model import Curation
 from kg.quotes import require_quotes
 from kg.store import curation_ntriples
@@ -22,8 +19,6 @@ class BuildReport:
     curation: Curation
     triples: int
     files: tuple[Path, ...]
-    #: the rdflib graph, when a format other than N-Triples needed one
-    graph: Graph | None = None
 
     @property
     def summary(self) -> str:
@@ -47,7 +42,7 @@ def run_build(
 
     N-Triples and the on-disk store are written straight from the records; an rdflib graph is
     built only when another format needs one (so ``--format ntriples`` scales to large
-    curations).
+    curations). A dataset description (``void.ttl``) and a SHA-256 manifest come with them.
 
     Args:
         out_dir: where the export files go (created if needed).
@@ -64,19 +59,11 @@ def run_build(
     curation = load_curation(data_dir)
     if sources_dir is not None:
         require_quotes(curation, sources_dir)
-    ntriples = curation_ntriples(curation)
-    files: dict[str, bytes] = {}
-    graph = None
-    for fmt in formats:
-        if fmt is ExportFormat.NTRIPLES:
-            files[fmt.filename] = ntriples
-            continue
-        if graph is None:
-            graph = build_graph(curation)
-        files[fmt.filename] = serialize(graph, fmt)
+    files = export_files(curation, formats)
     written = write_files(files, out_dir)
+    ntriples = files.get(ExportFormat.NTRIPLES.filename) or curation_ntriples(curation)
     if store_path is not None:
         from kg.store import write_store
 
         write_store(ntriples, store_path)
-    return BuildReport(curation, ntriples.count(b"\n"), tuple(written), graph)
+    return BuildReport(curation, ntriples.count(b"\n"), tuple(written))

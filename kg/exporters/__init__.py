@@ -1,0 +1,1 @@
+"""One module per export family: JSON-LD, nanopublication datasets, OWL, graph formats, VoID."""
