@@ -154,13 +154,23 @@ def entity_triples(entity: Entity, schema: Schema) -> Iterator[Triple]:
         yield (node, SKOS.closeMatch, URIRef(curie_to_iri(curie)))
 
 
+def decimal_lexical(value: Decimal) -> str:
+    """The canonical xsd:decimal form (always a point), as Turtle writers print it.
+
+    >>> [decimal_lexical(Decimal(d)) for d in ("95", "0.220", "1E+2")]
+    ['95.0', '0.22', '100.0']
+    """
+    text = format(value.normalize(), "f")
+    return text if "." in text else text + ".0"
+
+
 def _literal(value: Decimal | int | bool | str, datatype: URIRef | None) -> Literal:
     if isinstance(value, bool):
         return Literal(value, datatype=XSD.boolean)
     if isinstance(value, int):
         return Literal(value, datatype=XSD.integer)
     if isinstance(value, Decimal):
-        return Literal(value, datatype=XSD.decimal)
+        return Literal(decimal_lexical(value), datatype=XSD.decimal)
     if datatype is not None and datatype != XSD.string:
         return Literal(value, datatype=datatype)
     return Literal(value)

@@ -16,10 +16,12 @@ from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 
 from kg.build import DATASET_IRI, new_graph, source_iri
 from kg.model import Curation
-from kg.namespaces import DCAT, KGO, VOID
+from kg.namespaces import BASE, DCAT, KGO, VOID
 from kg.schema import load_ontology_graph
 
-ONTOLOGY = URIRef("https://w3id.org/cytokine-storm-kg/ontology")
+ONTOLOGY = URIRef(f"{BASE}ontology")
+#: Where the release's files are published (relative IRIs would need a base to parse).
+DOWNLOADS = f"{BASE}exports/"
 MEDIA_TYPES = {
     ".ttl": "text/turtle",
     ".nt": "application/n-triples",
@@ -90,14 +92,14 @@ def dataset_description(curation: Curation, ntriples: bytes, files: dict[str, by
         graph.add((d, DCAT.distribution, dist))
         graph.add((dist, RDF.type, DCAT.Distribution))
         graph.add((dist, DCTERMS.title, Literal(name)))
-        graph.add((dist, DCAT.downloadURL, URIRef(name)))
+        graph.add((dist, DCAT.downloadURL, URIRef(DOWNLOADS + name)))
         graph.add((dist, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
         suffix = "." + name.rsplit(".", 1)[-1]
         if suffix in MEDIA_TYPES:
             graph.add((dist, DCAT.mediaType, Literal(MEDIA_TYPES[suffix])))
         graph.add((dist, KGO.sha256, Literal(hashlib.sha256(data).hexdigest())))
     if ".ttl" in {"." + n.rsplit(".", 1)[-1] for n in files}:
-        graph.add((d, VOID.dataDump, URIRef("cytokine-storm-kg.ttl")))
+        graph.add((d, VOID.dataDump, URIRef(DOWNLOADS + "cytokine-storm-kg.ttl")))
     return graph.serialize(format="turtle", encoding="utf-8")
 
 
