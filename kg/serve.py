@@ -28,16 +28,9 @@ from rdflib.namespace import RDF, XSD
 from kg.errors import QueryError, QuerySyntaxError, ReadOnlyError, ResultTooLargeError
 from kg.formats import ResultFormat
 from kg.namespaces import FORMATS, SD, VOID
-from kg.query import (
-    GRAPH_KINDS,
-    bundled_queries,
-    format_result,
-    load_graph,
-    prepare,
-    query_kind,
-    run,
-)
+from kg.query import bundled_queries, load_graph, prepare, query_kind, run
 from kg.querypool import Job, Reply
+from kg.results import GRAPH_KINDS, format_result
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette

@@ -123,11 +123,22 @@ def test_unknown_prefix_is_a_query_error():
         prepare("SELECT ?x WHERE { ?x foo:bar ?y }")
 
 
-def _pyoxigraph_answer(graph: Graph, text: str, fmt: str) -> bytes:
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
+@pytest.mark.parametrize("name", ["drug-pharmacology", "study-arms", "recommended-against"])
+def test_result_formats_are_byte_identical_to_another_engine(graph, name, fmt):
+    require(importlib.util.find_spec("pyoxigraph"), "pyoxigraph is not installed")
     import pyoxigraph
 
     store = pyoxigraph.Store()
     store.load(graph.serialize(format="nt").encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    # Oxigraph canonicalises literals as it loads them (4.0 becomes 4): both engines are given
+    # the same, canonical, graph so that what is compared is how answers are written
+    dumped = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    same = Graph().parse(data=dumped, format="nt")
+    named = bundled_queries()[name]
+    text = named.text
+    for parameter in named.parameters:  # the defaults are trusted text, inlined for Oxigraph
+        text = text.replace(f"?{parameter.name}", parameter.default)
     prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in graph.namespaces())
     formats = {
         "csv": pyoxigraph.QueryResultsFormat.CSV,
@@ -135,20 +146,10 @@ def _pyoxigraph_answer(graph: Graph, text: str, fmt: str) -> bytes:
         "json": pyoxigraph.QueryResultsFormat.JSON,
         "xml": pyoxigraph.QueryResultsFormat.XML,
     }
-    return store.query(prefixes + text).serialize(format=formats[fmt])
-
-
-@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
-@pytest.mark.parametrize("name", ["drug-pharmacology", "study-arms", "recommended-against"])
-def test_result_formats_are_byte_identical_to_another_engine(graph, name, fmt):
-    require(importlib.util.find_spec("pyoxigraph"), "pyoxigraph is not installed")
-    text = bundled_queries()[name].text
-    # the same query with its parameters inlined for the other engine (defaults: trusted text)
-    named = bundled_queries()[name]
-    for parameter in named.parameters:
-        text = text.replace(f"?{parameter.name}", parameter.default)
-    ours = format_result(query(name, graph=graph), ResultFormat(fmt)).encode()
-    assert ours == _pyoxigraph_answer(graph, text, fmt)
+    theirs = store.query(prefixes + text).serialize(format=formats[fmt])
+    ours = format_result(query(name, graph=same), ResultFormat(fmt)).encode()
+    assert len(query(name, graph=same)) > 0
+    assert ours == theirs
 
 
 def test_ask_and_construct_formats(graph):
@@ -249,4 +250,4 @@ def test_installed_command_answers_as_a_subprocess(tmp_path):
     assert done.returncode == 0, done.stderr
     bindings = json.loads(done.stdout)["results"]["bindings"]
     half_life = next(b for b in bindings if b["statement"]["value"] == "cron-anakinra-half-life")
-    assert half_life["value"]["value"] == "4" and half_life["unit"]["value"] == "h"
+    assert float(half_life["value"]["value"]) == 4 and half_life["unit"]["value"] == "h"
