@@ -11,13 +11,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import require
 from rdflib import Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from kg.export import ExportFormat
 from kg.pipeline import run_build
-from helpers import require
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")
 
