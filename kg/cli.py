@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from kg.formats import ResultFormat
+from kg.formats import ResultFormat, StoreKind
 
 app = typer.Typer(
     name="kg",
@@ -157,6 +157,20 @@ def version() -> None:
     typer.echo(dist_version("cytokine-storm-kg"))
 
 
+StoreOption = Annotated[
+    StoreKind,
+    typer.Option("--store", help="Hold the graph in Oxigraph (fast) or rdflib's memory store."),
+]
+StorePathOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store-path",
+        help="Open the on-disk Oxigraph store written by `kg build --store` (no parsing).",
+        file_okay=False,
+    ),
+]
+
+
 @app.command("query")
 def query_command(
     query: Annotated[
@@ -186,6 +200,8 @@ def query_command(
         Path | None,
         typer.Option("--graph", help="Query this RDF file, not the built graph.", dir_okay=False),
     ] = None,
+    store: StoreOption = StoreKind.OXIGRAPH,
+    store_path: StorePathOption = None,
 ) -> None:
     """Answer a SPARQL query; exit 0 (also with no results), 2 for a bad query, 1 otherwise."""
     from kg.errors import KGError, QueryError
@@ -203,6 +219,8 @@ def query_command(
             fmt,
             data_dir=data,
             graph_file=graph,
+            store=store,
+            store_path=store_path,
             width=shutil.get_terminal_size((120, 24)).columns,
         )
     except QueryError as exc:
@@ -234,6 +252,8 @@ def serve_command(
         Path | None,
         typer.Option("--graph", help="Serve this RDF file, not the built graph.", dir_okay=False),
     ] = None,
+    store: StoreOption = StoreKind.OXIGRAPH,
+    store_path: StorePathOption = None,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql."""
     from kg.errors import KGError
@@ -248,6 +268,8 @@ def serve_command(
             max_results=max_results,
             data_dir=data,
             graph_file=graph,
+            store=store,
+            store_path=store_path,
         )
     except KGError as exc:
         _fail(exc, 1)

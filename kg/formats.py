@@ -51,3 +51,10 @@ _RDFLIB_FORMATS = {
     ResultFormat.JSON_LD: "json-ld",
     ResultFormat.RDF_XML: "xml",
 }
+
+
+class StoreKind(StrEnum):
+    """The rdflib store a graph is held in: Oxigraph (native, fast; the default) or memory."""
+
+    OXIGRAPH = "oxigraph"
+    MEMORY = "memory"

@@ -41,9 +41,10 @@ from kg.errors import (
     ReadOnlyError,
     ResultTooLargeError,
 )
-from kg.formats import ResultFormat
+from kg.formats import ResultFormat, StoreKind
 from kg.namespaces import KGE, PREFIXES
 from kg.results import ASK, GRAPH_KINDS, QueryResult, format_result, shorten
+from kg.store import store_kind
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
@@ -65,12 +66,21 @@ _HEADER = re.compile(r"^#\s*(?P<key>title|question|audience):\s*(?P<value>.*)$")
 # -- the graph -----------------------------------------------------------------------------------
 
 
-def load_graph(data_dir: Path | None = None, graph_file: Path | None = None) -> Graph:
+def load_graph(
+    data_dir: Path | None = None,
+    graph_file: Path | None = None,
+    store: StoreKind = StoreKind.OXIGRAPH,
+    store_path: Path | None = None,
+) -> Graph:
     """The knowledge graph, built once per process and then reused.
 
     Args:
         data_dir: a curation directory to build from; the bundled curation when ``None``.
         graph_file: an RDF file to read instead of building (format guessed from its suffix).
+        store: where the graph is held: Oxigraph (fast; the default) or rdflib's memory store.
+            Both give the same answers.
+        store_path: an on-disk Oxigraph store written by ``kg build --store`` (opened
+            read-only; nothing is parsed).
 
     Returns:
         The graph (shared between callers: do not modify it).
@@ -79,19 +89,27 @@ def load_graph(data_dir: Path | None = None, graph_file: Path | None = None) -> 
         CurationError: the curation does not pass its checks.
         GraphFileError: the RDF file cannot be read.
     """
+    if store_path is not None:
+        from kg.store import open_store
+
+        return open_store(store_path)
     data = data_dir.resolve() if data_dir else None
     file = graph_file.resolve() if graph_file else None
-    return _load_graph(data, file)
+    return _load_graph(data, file, store)
 
 
 @functools.cache
-def _load_graph(data_dir: Path | None, graph_file: Path | None) -> Graph:
+def _load_graph(data_dir: Path | None, graph_file: Path | None, store: StoreKind) -> Graph:
+    from kg.store import graph_for_curation, graph_from_ntriples
+
     if graph_file is not None:
-        return _read_graph_file(graph_file)
-    from kg.build import build_graph
+        graph = _read_graph_file(graph_file)
+        if store is StoreKind.MEMORY:
+            return graph
+        return graph_from_ntriples(graph.serialize(format="nt", encoding="utf-8"), store)
     from kg.curation import load_curation
 
-    return build_graph(load_curation(data_dir))
+    return graph_for_curation(load_curation(data_dir), store)
 
 
 def _read_graph_file(path: Path) -> Graph:
@@ -434,22 +452,63 @@ def run(
     prepared = prepare(text)
     kind = query_kind(prepared)
     init: dict[str, Any] = dict(bindings or {})
-    result = graph.query(prepared, initBindings=init)
+    if store_kind(graph) is StoreKind.OXIGRAPH:
+        # Oxigraph parses and evaluates the text itself (an rdflib-prepared query would fall
+        # back to rdflib's engine); the checks above ran on rdflib's parse of the same text.
+        result = graph.query(_with_values(text, init), initNs=dict(PREFIXES), initBindings={})
+    else:
+        result = graph.query(prepared, initBindings=init)
     if kind == ASK:
         return QueryResult(kind, boolean=bool(result.askAnswer))
     if kind in GRAPH_KINDS:
         answer = Graph()
         for prefix, namespace in PREFIXES.items():
             answer.bind(prefix, namespace, override=True, replace=True)
-        for triple in _limited(iter(result), max_results, "triples"):
-            answer.add(triple)
+        for s, p, o in _limited(iter(result), max_results, "triples"):
+            answer.add((s, p, _simple(o)))
         return QueryResult(kind, graph=answer)
     variables = tuple(str(v) for v in (result.vars or ()))
     rows = tuple(
-        {str(k): v for k, v in row.items() if v is not None}
+        {str(k): _simple(v) for k, v in row.items() if v is not None}
         for row in _limited(iter(result.bindings), max_results, "rows")
     )
     return QueryResult(kind, variables=variables, rows=rows)
+
+
+_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
+_WHERE_OPEN = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _with_values(text: str, bindings: Mapping[str, Node]) -> str:
+    """Pre-bind variables with a VALUES block at the start of the outermost WHERE group.
+
+    Oxigraph's own substitution only binds projected variables. A VALUES block inside the
+    group binds before the group's FILTERs apply, as rdflib's ``initBindings`` does. The
+    values are RDF terms written by their own serialiser, never text pasted in, so they
+    cannot change what the query does.
+    """
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    variables = " ".join(f"?{name}" for name in names)
+    values = " ".join(bindings[name].n3() for name in names)
+    block = f" VALUES ({variables}) {{ ({values}) }} "
+    masked = _COMMENT_LINE.sub(lambda m: " " * len(m.group(0)), text)
+    opening = _WHERE_OPEN.search(masked)
+    at = opening.end() if opening else masked.find("{") + 1
+    if at <= 0:
+        raise QueryError("cannot bind parameters: the query has no WHERE group")
+    return text[:at] + block + text[at:]
+
+
+def _simple(term: Any) -> Any:
+    """RDF 1.1 makes ``"x"^^xsd:string`` and ``"x"`` one term; write it as the simple literal.
+
+    Oxigraph spells the datatype, rdflib's memory store does not: both stores answer alike.
+    """
+    if isinstance(term, Literal) and term.datatype == XSD.string and term.language is None:
+        return Literal(str(term))
+    return term
 
 
 def _limited(items: Iterator[Any], limit: int | None, unit: str) -> list[Any]:
@@ -501,6 +560,8 @@ def answer(
     *,
     data_dir: Path | None = None,
     graph_file: Path | None = None,
+    store: StoreKind = StoreKind.OXIGRAPH,
+    store_path: Path | None = None,
     width: int = 100,
 ) -> tuple[str, int]:
     """What ``kg query`` prints: the answer written in ``fmt``, and its number of rows or triples.
@@ -515,7 +576,7 @@ def answer(
     named = resolve_query(query_or_name)
     bindings = bind_parameters(named, dict(parse_param(item) for item in params))
     prepare(named.text)
-    result = run(load_graph(data_dir, graph_file), named.text, bindings)
+    result = run(load_graph(data_dir, graph_file, store, store_path), named.text, bindings)
     return format_result(result, fmt, width=width), len(result)
 
 

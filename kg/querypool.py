@@ -79,8 +79,11 @@ Handler = Callable[[Graph, Job, int], Reply]
 
 
 def _worker_main(conn: Any, graph_bytes: bytes, handler: Handler, max_results: int) -> None:
+    from kg.store import graph_from_ntriples
+
     block_network()
-    graph: Graph = pickle.loads(graph_bytes)
+    kind, ntriples = pickle.loads(graph_bytes)
+    graph: Graph = graph_from_ntriples(ntriples, kind)
     handler(graph, Job("ASK { ?s ?p ?o }"), max_results)  # warm up rdflib's parser
     conn.send("ready")
     while True:
@@ -133,11 +136,14 @@ class QueryPool:
     ) -> None:
         import multiprocessing
 
+        from kg.store import graph_ntriples, store_kind
+
         # forkserver: workers start from a clean single-threaded process, never by forking the
-        # server's threads; the graph travels pickled.
+        # server's threads; the graph travels as N-Triples and is loaded into the same kind of
+        # store (Oxigraph loads it natively).
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["rdflib.plugins.sparql", "kg.query"])
-        self._graph_bytes = pickle.dumps(graph)
+        self._graph_bytes = pickle.dumps((store_kind(graph), graph_ntriples(graph)))
         self._handler = handler
         self.size = size
         self.timeout = timeout

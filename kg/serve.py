@@ -26,7 +26,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kg.errors import QueryError, QuerySyntaxError, ReadOnlyError, ResultTooLargeError
-from kg.formats import ResultFormat
+from kg.formats import ResultFormat, StoreKind
 from kg.namespaces import FORMATS, SD, VOID
 from kg.query import bundled_queries, load_graph, prepare, query_kind, run
 from kg.querypool import Job, Reply
@@ -411,6 +411,8 @@ def serve(
     max_results: int = DEFAULT_MAX_RESULTS,
     data_dir: Path | None = None,
     graph_file: Path | None = None,
+    store: StoreKind = StoreKind.OXIGRAPH,
+    store_path: Path | None = None,
 ) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol until interrupted.
 
@@ -422,6 +424,8 @@ def serve(
         max_results: largest answer, in rows or triples.
         data_dir: curation directory to build the graph from (bundled by default).
         graph_file: RDF file to serve instead of building.
+        store: the kind of store the graph is held in (Oxigraph by default).
+        store_path: an on-disk store written by ``kg build --store`` (nothing is parsed).
 
     Raises:
         CurationError, GraphFileError: the graph cannot be loaded.
@@ -432,7 +436,7 @@ def serve(
 
     if timeout <= 0 or workers < 1 or max_results < 1:
         raise QueryError("--timeout, --workers and --max-results must be positive")
-    graph = load_graph(data_dir, graph_file)
+    graph = load_graph(data_dir, graph_file, store, store_path)
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("listening on %s: the endpoint is reachable from other machines", host)
     pool = QueryPool(graph, handle_job, size=workers, timeout=timeout, max_results=max_results)

@@ -13,7 +13,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,7 @@ from rdflib import Graph
 
 from kg.build import Triple, iter_triples, new_graph
 from kg.errors import KGError
+from kg.formats import StoreKind
 from kg.model import Curation
 from kg.namespaces import PREFIXES
 from kg.schema import Schema, load_ontology_graph
@@ -29,13 +29,6 @@ if TYPE_CHECKING:
     import pyoxigraph
 
 log = logging.getLogger(__name__)
-
-
-class StoreKind(StrEnum):
-    """The rdflib store a graph is held in."""
-
-    OXIGRAPH = "oxigraph"
-    MEMORY = "memory"
 
 
 class StoreError(KGError):
@@ -85,6 +78,21 @@ def graph_from_ntriples(data: bytes | Path, kind: StoreKind = StoreKind.OXIGRAPH
     except (OSError, SyntaxError, ValueError) as exc:
         raise StoreError(f"{data if isinstance(data, Path) else '<bytes>'}: {exc}") from exc
     return _wrap(store)
+
+
+def store_kind(graph: Graph) -> StoreKind:
+    """Which kind of store ``graph`` is held in."""
+    return StoreKind.OXIGRAPH if type(graph.store).__name__ == "OxigraphStore" else StoreKind.MEMORY
+
+
+def graph_ntriples(graph: Graph) -> bytes:
+    """``graph`` as N-Triples, natively when it is held in Oxigraph."""
+    if store_kind(graph) is StoreKind.OXIGRAPH:
+        import pyoxigraph as ox
+
+        data = graph.store._inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())  # type: ignore[attr-defined]
+        return data if isinstance(data, bytes) else b""
+    return graph.serialize(format="nt", encoding="utf-8")
 
 
 def graph_for_curation(curation: Curation, kind: StoreKind = StoreKind.OXIGRAPH) -> Graph:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
@@ -61,3 +63,30 @@ def test_persistent_store_round_trip(curation, tmp_path):
     # rewriting replaces the store in place
     write_store(data, tmp_path / "store")
     assert len(open_store(path)) == len(graph_from_ntriples(data))
+
+
+def _value(term) -> str:
+    value = term.toPython()
+    return str(value.normalize()) if isinstance(value, Decimal) else str(value)
+
+
+def _values(result) -> object:
+    """An answer as comparable Python values (decimal spelling differs between stores)."""
+    if result.kind == "ASK":
+        return result.boolean
+    if result.graph is not None:
+        return sorted((s.n3(), p.n3(), _value(o)) for s, p, o in result.graph)
+    return sorted(tuple(sorted((k, _value(v)) for k, v in row.items())) for row in result.rows)
+
+
+def test_every_bundled_query_answers_the_same_on_both_stores():
+    from kg.query import bundled_queries, load_graph, query
+
+    oxigraph = load_graph(store=StoreKind.OXIGRAPH)
+    memory = load_graph(store=StoreKind.MEMORY)
+    assert type(oxigraph.store).__name__ == "OxigraphStore"
+    names = sorted(bundled_queries())
+    assert len(names) >= 20
+    for name in names:
+        ours, theirs = query(name, graph=oxigraph), query(name, graph=memory)
+        assert _values(ours) == _values(theirs), name
