@@ -273,3 +273,28 @@ def serve_command(
         )
     except KGError as exc:
         _fail(exc, 1)
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[
+        Path, typer.Argument(help="The older release: an export directory or .nt file.")
+    ],
+    new: Annotated[
+        Path, typer.Argument(help="The newer release: an export directory or .nt file.")
+    ],
+) -> None:
+    """List the statements added (+), removed (-) and changed (~) between two releases."""
+    from kg.diff import diff_releases
+    from kg.errors import KGError
+
+    try:
+        result = diff_releases(old, new)
+    except KGError as exc:
+        _fail(exc, 2)
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo(
+        f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed",
+        err=True,
+    )
