@@ -298,3 +298,39 @@ def diff_command(
         f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed",
         err=True,
     )
+
+
+@app.command("push")
+def push_command(
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="The store's SPARQL 1.1 Graph Store Protocol URL.")
+    ],
+    graph: Annotated[
+        str | None,
+        typer.Option("--graph", help="Named graph IRI to write (default: the default graph)."),
+    ] = None,
+    add: Annotated[
+        bool, typer.Option("--add", help="Add to the graph (POST) instead of replacing it (PUT).")
+    ] = False,
+    user: Annotated[str | None, typer.Option("--user", help="HTTP basic auth user.")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option("--password", envvar="KG_PUSH_PASSWORD", help="HTTP basic auth password."),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Upload the graph to a triple store (Virtuoso, Fuseki, GraphDB, Oxigraph server)."""
+    from kg.curation import load_curation
+    from kg.errors import KGError
+    from kg.push import push_graph
+    from kg.store import curation_ntriples
+
+    try:
+        ntriples = curation_ntriples(load_curation(data))
+        result = push_graph(
+            ntriples, endpoint, graph, replace=not add, user=user, password=password
+        )
+    except KGError as exc:
+        _fail(exc, 1)
+    triples = ntriples.count(b"\n")
+    typer.echo(f"sent {triples} triples to {result.url}: HTTP {result.status}")
