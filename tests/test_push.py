@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 import urllib.parse
@@ -12,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import require
+from helpers import free_port, require
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -23,19 +22,13 @@ from kg.push import PushError, graph_store_url, push_graph
 GRAPH = "https://w3id.org/cytokine-storm-kg/graph"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Virtuoso server on free loopback ports, with a fresh database; yields its base URL."""
     binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     require(binary and isql, "Virtuoso (Debian virtuoso-opensource) is not installed")
     home = tmp_path_factory.mktemp("virtuoso")
-    sql_port, http_port = _free_port(), _free_port()
+    sql_port, http_port = free_port(), free_port()
     (home / "virtuoso.ini").write_text(
         f"""[Database]
 DatabaseFile = {home}/virtuoso.db
@@ -165,7 +158,7 @@ def test_push_replaces_rather_than_duplicates(virtuoso):
 
 def test_unreachable_store_is_a_clear_error():
     with pytest.raises(PushError, match="cannot reach the store"):
-        push_graph(b"", f"http://127.0.0.1:{_free_port()}/store", timeout=5)
+        push_graph(b"", f"http://127.0.0.1:{free_port()}/store", timeout=5)
 
 
 def test_bad_endpoint_url():

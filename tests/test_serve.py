@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from helpers import require
+from helpers import free_port, require, wait_for_http
 from rdflib import Graph
 from rdflib.compare import to_isomorphic
 
@@ -26,12 +26,6 @@ from kg.serve import query_page
 TIMEOUT = 3
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CYTOKINES = bundled_queries()["elevated-cytokines"].text
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -59,16 +53,7 @@ def endpoint(tmp_path_factory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}/sparql"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("kg serve did not start") from None
-                time.sleep(0.3)
+        wait_for_http(url, process)
         yield url
     finally:
         process.terminate()
