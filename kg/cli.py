@@ -312,6 +312,9 @@ def push_command(
     add: Annotated[
         bool, typer.Option("--add", help="Add to the graph (POST) instead of replacing it (PUT).")
     ] = False,
+    syntax: Annotated[
+        str, typer.Option("--syntax", help="Send the graph as ntriples (default) or turtle.")
+    ] = "ntriples",
     user: Annotated[str | None, typer.Option("--user", help="HTTP basic auth user.")] = None,
     password: Annotated[
         str | None,
@@ -320,17 +323,59 @@ def push_command(
     data: DataOption = None,
 ) -> None:
     """Upload the graph to a triple store (Virtuoso, Fuseki, GraphDB, Oxigraph server)."""
-    from kg.curation import load_curation
     from kg.errors import KGError
-    from kg.push import push_graph
-    from kg.store import curation_ntriples
+    from kg.push import PushSyntax, push_curation
 
+    if syntax not in set(PushSyntax):
+        _fail(KGError(f"--syntax: {syntax!r} is neither ntriples nor turtle"), 2)
     try:
-        ntriples = curation_ntriples(load_curation(data))
-        result = push_graph(
-            ntriples, endpoint, graph, replace=not add, user=user, password=password
+        result = push_curation(
+            endpoint,
+            graph,
+            data_dir=data,
+            syntax=PushSyntax(syntax),
+            replace=not add,
+            user=user,
+            password=password,
         )
     except KGError as exc:
         _fail(exc, 1)
-    triples = ntriples.count(b"\n")
-    typer.echo(f"sent {triples} triples to {result.url}: HTTP {result.status}")
+    typer.echo(f"sent {result.triples} triples to {result.url}: HTTP {result.status}")
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="turtle, ntriples, rdfxml, jsonld, trig, nquads, owl, graphml, gexf,"
+            " cytoscape, kgx or neo4j.",
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="File to write (a directory for kgx and neo4j); default: standard output.",
+        ),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Write the graph in one export format (kg build writes them all into exports/)."""
+    from kg.errors import ExportError, KGError
+    from kg.export import ExportFormat, export_format
+
+    if fmt not in set(ExportFormat):
+        names = ", ".join(f.value for f in ExportFormat)
+        _fail(ExportError(f"--format: unknown format {fmt!r}; choose from {names}"), 2)
+    try:
+        result = export_format(ExportFormat(fmt), out, data_dir=data)
+    except KGError as exc:
+        _fail(exc, 1)
+    if result.data is not None:
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.buffer.flush()
+    for path in result.paths:
+        typer.echo(f"wrote {path}", err=True)

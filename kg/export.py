@@ -192,6 +192,51 @@ _WRITERS: dict[ExportFormat, Callable[[Release, ExportFormat], dict[str, bytes]]
 }
 
 
+def format_files(curation: Curation, fmt: ExportFormat) -> dict[str, bytes]:
+    """The files of one format (name inside ``exports/`` -> bytes), without the description."""
+    return _WRITERS[fmt](Release(curation), fmt)
+
+
+@dataclass(frozen=True)
+class FormatExport:
+    """What ``kg export`` produced: files written, or the bytes for standard output."""
+
+    fmt: ExportFormat
+    paths: tuple[Path, ...] = ()
+    data: bytes | None = None
+
+
+def export_format(
+    fmt: ExportFormat, out: Path | None = None, data_dir: Path | None = None
+) -> FormatExport:
+    """Export the curation in one format (``kg export``).
+
+    With ``out`` ``None`` a one-file format is returned as bytes (for standard output).
+    ``out`` is the file to write for one-file formats; JSON-LD also writes its published
+    ``context.jsonld`` beside it. For the multi-file formats (KGX, Neo4j) ``out`` is a
+    directory, which receives ``nodes.tsv``/``edges.tsv`` or ``nodes.csv``/``relationships.csv``.
+
+    Raises:
+        CurationError: the curation has problems.
+        ExportError: a multi-file format without ``out``, or the files could not be written.
+    """
+    from kg.curation import load_curation
+
+    files = format_files(load_curation(data_dir), fmt)
+    folder = fmt.filename.rsplit("/", 1)[0] + "/" if "/" in fmt.filename else None
+    if folder is not None:
+        if out is None:
+            raise ExportError(f"{fmt.value} writes several files: give a directory with --out")
+        named = {name.removeprefix(folder): data for name, data in files.items()}
+        return FormatExport(fmt, paths=tuple(write_files(named, out)))
+    if out is None:
+        return FormatExport(fmt, data=files[fmt.filename])
+    named = {out.name if name == fmt.filename else name: data for name, data in files.items()}
+    if out.name in named and len(named) != len(files):
+        raise ExportError(f"{out}: this name is taken by a companion file; choose another")
+    return FormatExport(fmt, paths=tuple(write_files(named, out.parent)))
+
+
 def export_files(curation: Curation, formats: Iterable[ExportFormat]) -> dict[str, bytes]:
     """Every file of ``formats`` (name -> bytes), plus the dataset description and manifest.
 
