@@ -101,6 +101,15 @@ def build(
             help="Write only this export format (repeatable); default: every format.",
         ),
     ] = None,
+    merge: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--merge",
+            help="Add an external RDF file's triples (.nt, .ttl, .rdf, .owl) to the N-Triples"
+            " export and the store (repeatable; with --format ntriples).",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Check the curation, build the graph and write the exports (all or nothing)."""
     from kg.errors import KGError
@@ -114,7 +123,12 @@ def build(
         _fail(KGError(f"--format: unknown format among {formats}; choose from {names}"), 2)
     try:
         report = run_build(
-            out, data_dir=data, sources_dir=sources, store_path=store, formats=chosen
+            out,
+            data_dir=data,
+            sources_dir=sources,
+            store_path=store,
+            formats=chosen,
+            merge=tuple(merge or ()),
         )
     except KGError as exc:
         _fail(exc, 1)
@@ -379,3 +393,61 @@ def export_command(
         sys.stdout.buffer.flush()
     for path in result.paths:
         typer.echo(f"wrote {path}", err=True)
+
+
+@app.command("viz")
+def viz_command(
+    out: Annotated[
+        Path, typer.Option("--out", help="The HTML file to write.", dir_okay=False)
+    ] = DEFAULT_OUT / "explorer.html",
+    focus: Annotated[
+        str | None,
+        typer.Option("--focus", help="Draw only the neighbourhood of this entity (id or label)."),
+    ] = None,
+    hops: Annotated[
+        int, typer.Option("--hops", help="How many steps out from --focus.", min=0)
+    ] = 1,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category",
+            help="Keep only entities of this category and its subcategories (repeatable).",
+        ),
+    ] = None,
+    include_hypotheses: Annotated[
+        bool,
+        typer.Option(
+            "--include-hypotheses/--asserted-only",
+            help="Also draw hypothesised, recommended, recommended-against, unknown and negative"
+            " statements (dashed, in their own colours).",
+        ),
+    ] = True,
+    include_inferred: Annotated[
+        bool,
+        typer.Option(
+            "--include-inferred",
+            help="Also draw what the reasoner inferred (the *inferred*.nt file beside --out,"
+            " written by kg build --reason).",
+        ),
+    ] = False,
+    data: DataOption = None,
+) -> None:
+    """Write the interactive explorer: one self-contained HTML page that opens offline."""
+    from kg.errors import KGError
+    from kg.viz import write_explorer
+
+    try:
+        report = write_explorer(
+            out,
+            data_dir=data,
+            focus=focus,
+            hops=hops,
+            categories=category or (),
+            include_hypotheses=include_hypotheses,
+            include_inferred=include_inferred,
+        )
+    except KGError as exc:
+        _fail(exc, 1)
+    for note in report.notes:
+        typer.echo(note, err=True)
+    typer.echo(report.summary)

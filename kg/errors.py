@@ -97,3 +97,7 @@ class ResultTooLargeError(QueryError):
 
 class ReadOnlyError(QueryError):
     """A SPARQL Update was sent; the graph is only ever queried."""
+
+
+class ViewError(KGError):
+    """A view of the graph cannot be drawn as asked: unknown entity or category, bad hop count."""

@@ -2,7 +2,9 @@
 
 RDF syntaxes come from the rdflib graph; graph formats (GraphML, GEXF, Cytoscape.js, KGX,
 Neo4j) from the property-graph view (:mod:`kg.propertygraph`), in which every edge carries
-its provenance. Every writer sorts what it writes, so rebuilding gives identical bytes.
+its provenance; the explorer page (:mod:`kg.viz`) and the overview picture (:mod:`kg.overview`)
+from the networkx view (:mod:`kg.network`). Every writer sorts what it writes, so rebuilding
+gives identical bytes.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class ExportFormat(StrEnum):
     CYTOSCAPE = "cytoscape"
     KGX = "kgx"
     NEO4J = "neo4j"
+    EXPLORER = "explorer"
+    OVERVIEW = "overview"
 
     @property
     def filename(self) -> str:
@@ -62,6 +66,8 @@ _FILENAMES = {
     ExportFormat.CYTOSCAPE: f"{BASENAME}.cyjs",
     ExportFormat.KGX: "kgx/nodes.tsv",
     ExportFormat.NEO4J: "neo4j/nodes.csv",
+    ExportFormat.EXPLORER: "explorer.html",
+    ExportFormat.OVERVIEW: "overview.png",
 }
 
 
@@ -82,7 +88,7 @@ class Release:
         return self._graph
 
     @cached_property
-    def ntriples(self) -> bytes:
+    def ntriples(self) -> bytes:  # assigned to when external triples are merged in
         """Sorted N-Triples of the whole graph, written straight from the records."""
         from kg.store import curation_ntriples
 
@@ -176,6 +182,18 @@ def _property_graph(release: Release, fmt: ExportFormat) -> dict[str, bytes]:
     return graphs.WRITERS[fmt](release.curation, fmt.filename)
 
 
+def _explorer(release: Release, fmt: ExportFormat) -> dict[str, bytes]:
+    from kg.viz import explorer_html
+
+    return {fmt.filename: explorer_html(release.curation)}
+
+
+def _overview(release: Release, fmt: ExportFormat) -> dict[str, bytes]:
+    from kg.overview import overview_png
+
+    return {fmt.filename: overview_png(release.curation)}
+
+
 _WRITERS: dict[ExportFormat, Callable[[Release, ExportFormat], dict[str, bytes]]] = {
     ExportFormat.TURTLE: lambda r, f: {f.filename: to_turtle(r.graph)},
     ExportFormat.NTRIPLES: _ntriples,
@@ -189,7 +207,42 @@ _WRITERS: dict[ExportFormat, Callable[[Release, ExportFormat], dict[str, bytes]]
     ExportFormat.CYTOSCAPE: _property_graph,
     ExportFormat.KGX: _property_graph,
     ExportFormat.NEO4J: _property_graph,
+    ExportFormat.EXPLORER: _explorer,
+    ExportFormat.OVERVIEW: _overview,
 }
+
+
+def merge_ntriples(ntriples: bytes, paths: Iterable[Path]) -> bytes:
+    """Sorted, distinct N-Triples of ``ntriples`` and every triple of the RDF files ``paths``.
+
+    The files are parsed by Oxigraph in the syntax their extension names (``.nt``, ``.ttl``,
+    ``.rdf``/``.owl``/``.xml`` as RDF/XML, ``.n3``).
+
+    Raises:
+        ExportError: a file cannot be read, has an unknown extension or is not valid RDF
+            (the message gives the line and column).
+    """
+    import pyoxigraph as ox
+
+    lines = set(ntriples.splitlines(keepends=True))
+    for path in paths:
+        extension = path.suffix.lstrip(".").lower()
+        fmt = ox.RdfFormat.RDF_XML if extension in {"owl", "xml"} else None
+        fmt = fmt or ox.RdfFormat.from_extension(extension)
+        if fmt is None or fmt.supports_datasets:
+            raise ExportError(
+                f"{path}: cannot tell the RDF syntax from {path.suffix!r};"
+                " name the file .nt, .ttl, .rdf, .owl or .n3"
+            )
+        try:
+            triples = ox.parse(path=str(path), format=fmt)
+            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        except SyntaxError as exc:
+            raise ExportError(f"{path}:{exc.lineno}: not valid {fmt.name}: {exc.msg}") from exc
+        except OSError as exc:
+            raise ExportError(f"{path}: cannot read the file to merge: {exc.strerror}") from exc
+        lines.update((data or b"").splitlines(keepends=True))
+    return b"".join(sorted(lines))
 
 
 def format_files(curation: Curation, fmt: ExportFormat) -> dict[str, bytes]:
@@ -237,15 +290,20 @@ def export_format(
     return FormatExport(fmt, paths=tuple(write_files(named, out.parent)))
 
 
-def export_files(curation: Curation, formats: Iterable[ExportFormat]) -> dict[str, bytes]:
+def export_files(
+    curation: Curation, formats: Iterable[ExportFormat], *, merge: Iterable[Path] = ()
+) -> dict[str, bytes]:
     """Every file of ``formats`` (name -> bytes), plus the dataset description and manifest.
 
     The dataset description (VoID + DCAT, ``void.ttl``) and the SHA-256 manifest
-    (``MANIFEST.sha256``) describe exactly the files written with them.
+    (``MANIFEST.sha256``) describe exactly the files written with them. The triples of the
+    ``merge`` files join the curation's in the N-Triples (see :func:`merge_ntriples`).
     """
     from kg.exporters.void import dataset_description, manifest
 
     release = Release(curation)
+    if merge:
+        release.ntriples = merge_ntriples(release.ntriples, merge)
     files: dict[str, bytes] = {}
     for fmt in formats:
         files.update(_WRITERS[fmt](release, fmt))

@@ -46,6 +46,9 @@ PREFIXES: dict[str, Namespace] = {
     "xsd": Namespace(str(XSD)),
 }
 
+#: A resolver that redirects any CURIE to its provider (links in the explorer).
+BIOREGISTRY_RESOLVER = "https://bioregistry.io/"
+
 # Properties of statement nodes.
 EVIDENCE_TYPE = KGO.evidence_type
 MODALITY = KGO.modality
@@ -61,6 +64,7 @@ CURIE_PREFIX = KGO.curie_prefix
 __all__ = [
     "BASE",
     "BIOLINK",
+    "BIOREGISTRY_RESOLVER",
     "CONTEXT",
     "CURATED_PREDICATE",
     "CURIE_PREFIX",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.curation import load_curation
+from kg.errors import ExportError
 from kg.export import ExportFormat, export_files, write_files
 from kg.model import Curation
 from kg.quotes import require_quotes
@@ -37,6 +38,7 @@ def run_build(
     sources_dir: Path | None = None,
     formats: tuple[ExportFormat, ...] = tuple(ExportFormat),
     store_path: Path | None = None,
+    merge: tuple[Path, ...] = (),
 ) -> BuildReport:
     """Load and check the curation, build the graph, write the exports.
 
@@ -50,16 +52,25 @@ def run_build(
         sources_dir: a folder of source texts; when given, every quote is checked against them.
         formats: which exports to write.
         store_path: also write an on-disk Oxigraph store there, for `kg query --store`.
+        merge: external RDF files (N-Triples, Turtle, RDF/XML, N3) whose triples are added to
+            the N-Triples export and the store, e.g. an ontology or a larger KG to query
+            together with the curation. Only with ``formats`` = N-Triples: the other formats
+            are written from the curation's records and would silently leave them out.
 
     Raises:
         CurationError: the curation has problems (nothing is written).
         QuoteError: a quote is not in its source (nothing is written).
         ExportError: the files could not be written (the previous ones stay).
     """
+    if merge and tuple(formats) != (ExportFormat.NTRIPLES,):
+        raise ExportError(
+            "--merge adds external triples to the N-Triples export and the store only;"
+            " add --format ntriples"
+        )
     curation = load_curation(data_dir)
     if sources_dir is not None:
         require_quotes(curation, sources_dir)
-    files = export_files(curation, formats)
+    files = export_files(curation, formats, merge=merge)
     written = write_files(files, out_dir)
     ntriples = files.get(ExportFormat.NTRIPLES.filename) or curation_ntriples(curation)
     if store_path is not None:

@@ -83,3 +83,43 @@ def test_build_can_write_a_persistent_store(tmp_path):
     run_build(tmp_path / "out", store_path=tmp_path / "store")
     graph = open_store(tmp_path / "store")
     assert (KGE.anakinra, KGO.binds, KGE["il-1-beta"]) in graph
+
+
+def test_merge_adds_external_triples_to_ntriples_and_store(tmp_path):
+    from kg.store import open_store
+
+    (tmp_path / "mesh.ttl").write_text(
+        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ; ex:label 'a' .\n", encoding="utf-8"
+    )
+    (tmp_path / "more.nt").write_text(
+        "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+        "<http://example.org/d> <http://example.org/b> <http://example.org/c> .\n",
+        encoding="utf-8",
+    )
+    alone = run_build(tmp_path / "alone", formats=(ExportFormat.NTRIPLES,))
+    report = run_build(
+        tmp_path / "out",
+        formats=(ExportFormat.NTRIPLES,),
+        store_path=tmp_path / "store",
+        merge=(tmp_path / "mesh.ttl", tmp_path / "more.nt"),
+    )
+    assert report.triples == alone.triples + 3  # the shared triple counts once
+    lines = (tmp_path / "out" / ExportFormat.NTRIPLES.filename).read_bytes().splitlines()
+    assert lines == sorted(lines)
+    answer = open_store(tmp_path / "store").query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/b> <http://example.org/c> }"
+    )
+    assert [int(row[0]) for row in answer] == [2]
+
+
+def test_merge_errors_name_the_file_and_line(tmp_path):
+    from kg.errors import ExportError
+
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<http://example.org/a> <http://example.org/b> <c> .\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(ExportError, match=rf"^{bad}:1: not valid N-Triples"):
+        run_build(out, formats=(ExportFormat.NTRIPLES,), merge=(bad,))
+    with pytest.raises(ExportError, match="add --format ntriples"):
+        run_build(out, merge=(bad,))
+    assert not out.exists() or not any(out.iterdir())

@@ -35,6 +35,8 @@ MEDIA_TYPES = {
     ".cyjs": "application/json",
     ".tsv": "text/tab-separated-values",
     ".csv": "text/csv",
+    ".html": "text/html",
+    ".png": "image/png",
 }
 
 
