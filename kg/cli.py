@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from kg.formats import ResultFormat, StoreKind
+from kg.formats import ReportFormat, ResultFormat, StoreKind
 
 app = typer.Typer(
     name="kg",
@@ -451,3 +451,47 @@ def viz_command(
     for note in report.notes:
         typer.echo(note, err=True)
     typer.echo(report.summary)
+
+
+@app.command("validate")
+def validate_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Curation directories, or files inside one (only their problems are shown);"
+            " default: the bundled curation."
+        ),
+    ] = None,
+    sources: SourcesOption = None,
+    reason: Annotated[
+        bool,
+        typer.Option("--reason/--no-reason", help="Check OWL consistency with HermiT (Java)."),
+    ] = True,
+    shacl: Annotated[
+        bool, typer.Option("--shacl/--no-shacl", help="Validate the built graph with SHACL.")
+    ] = True,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", help="text for people, json for CI."),
+    ] = ReportFormat.TEXT,
+) -> None:
+    """Run every check on the curation; exit 0 when clean, 1 when problems are found."""
+    from kg.errors import KGError
+    from kg.validate import format_json, format_text, validate_paths
+
+    try:
+        reports = validate_paths(paths or [], sources_dir=sources, reason=reason, shacl=shacl)
+    except KGError as exc:
+        _fail(exc, 2)
+    if fmt is ReportFormat.JSON:
+        if len(reports) == 1:
+            typer.echo(format_json(reports[0]), nl=False)
+        else:
+            import json
+
+            merged = [json.loads(format_json(report)) for report in reports]
+            typer.echo(json.dumps(merged, indent=2, ensure_ascii=False))
+    else:
+        typer.echo("\n".join(format_text(report) for report in reports), nl=False)
+    if not all(report.clean for report in reports):
+        raise typer.Exit(1)

@@ -111,7 +111,37 @@ def load_curation(data_dir: Path | None = None, schema: Schema | None = None) ->
         CurationError: listing every problem found, each as ``file:line: message``.
     """
     reader = _Reader(data_dir or bundled_data_dir(), schema or load_schema())
-    return reader.read()
+    curation = reader.read()
+    if reader.problems:
+        raise CurationError(reader.problems)
+    return curation
+
+
+#: Problems that leave a record whole: the statement is read, typed and can be built, but
+#: breaks the schema's meaning (a reasoner and SHACL can still look at it).
+SEMANTIC_KINDS = frozenset({"domain", "range"})
+
+
+def read_curation(
+    data_dir: Path | None = None, schema: Schema | None = None
+) -> tuple[Curation | None, list[Problem]]:
+    """Read the curation for checking: the records and every problem, without raising.
+
+    Unlike :func:`load_curation`, a statement whose only problems are of
+    :data:`SEMANTIC_KINDS` (its subject or object is outside the predicate's domain or range)
+    is kept in the returned curation, so that ``kg validate`` can show what SHACL and the
+    OWL reasoner make of it too. The curation is ``None`` when sources or entities are broken
+    or a file cannot be read at all.
+
+    Returns:
+        The curation (or ``None``) and the problems found, sorted by file and line.
+    """
+    reader = _Reader(data_dir or bundled_data_dir(), schema or load_schema(), lenient=True)
+    try:
+        curation: Curation | None = reader.read()
+    except CurationError as exc:
+        return None, exc.problems
+    return curation, sorted(reader.problems, key=lambda p: (p.file, p.line, p.column, p.message))
 
 
 def _suggest(value: str, choices: Iterable[str]) -> str:
@@ -123,6 +153,7 @@ def _suggest(value: str, choices: Iterable[str]) -> str:
 class _Reader:
     root: Path
     schema: Schema
+    lenient: bool = False
     problems: list[Problem] = field(default_factory=list)
 
     # -- reporting -------------------------------------------------------------------------
@@ -166,8 +197,6 @@ class _Reader:
                     continue
                 seen[statement.id] = statement.where
                 statements.append(statement)
-        if self.problems:
-            raise CurationError(self.problems)
         log.info(
             "read %d sources, %d entities, %d statements from %s",
             len(sources),
@@ -495,16 +524,18 @@ class _Reader:
             self.problem(
                 path,
                 item.line_of("subject"),
-                f"{subject.id!r} is a {subject.category}, but '{predicate.name}' takes a subject of"
-                f" class {' or '.join(sorted(predicate.domain))}",
+                f"statement {sid!r}: {subject.id!r} is a {subject.category}, but"
+                f" '{predicate.name}' takes a subject of class"
+                f" {' or '.join(sorted(predicate.domain))}",
                 "domain",
             )
         if predicate and obj and not self.schema.is_a(obj.category, predicate.range):
             self.problem(
                 path,
                 item.line_of("object"),
-                f"{obj.id!r} is a {obj.category}, but '{predicate.name}' takes an object of"
-                f" class {' or '.join(sorted(predicate.range))}",
+                f"statement {sid!r}: {obj.id!r} is a {obj.category}, but"
+                f" '{predicate.name}' takes an object of class"
+                f" {' or '.join(sorted(predicate.range))}",
                 "range",
             )
         quote = self._text(path, item, "quote", markup_ok=True)
@@ -531,7 +562,8 @@ class _Reader:
                     "modality",
                 )
         qualifiers = self._qualifiers(path, item, entities)
-        if len(self.problems) > before:
+        found = self.problems[before:]
+        if any(not (self.lenient and p.kind in SEMANTIC_KINDS) for p in found):
             return None
         assert sid and subject and obj and predicate and quote and evidence and modality
         return Statement(

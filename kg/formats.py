@@ -1,4 +1,4 @@
-"""The formats ``kg query`` and ``kg serve`` write answers in (a light module: no rdflib)."""
+"""The formats ``kg query``, ``kg serve`` and ``kg validate`` write in (a light module: no rdflib)."""
 
 from __future__ import annotations
 
@@ -58,3 +58,10 @@ class StoreKind(StrEnum):
 
     OXIGRAPH = "oxigraph"
     MEMORY = "memory"
+
+
+class ReportFormat(StrEnum):
+    """How ``kg validate`` prints its report."""
+
+    TEXT = "text"
+    JSON = "json"

@@ -157,8 +157,8 @@ def test_domain_violation_names_the_classes(mini_data):
     _replace(path, "object: crs\n    modality: asserted", "object: il-1\n    modality: asserted")
     (message,) = _errors(mini_data)
     assert message == (
-        f"{path}:{_line_of(path, 'object: il-1')}: 'il-1' is a Cytokine, but 'treats' takes an"
-        " object of class Disease or Phenotype"
+        f"{path}:{_line_of(path, 'object: il-1')}: statement 'anakinra-treats-crs':"
+        " 'il-1' is a Cytokine, but 'treats' takes an object of class Disease or Phenotype"
     )
 
 
