@@ -35,8 +35,8 @@ def mentions(statement: Statement, entity: Entity) -> bool:
 
     >>> from kg.model import Entity, Modality, Statement
     >>> il6 = Entity("il-6", "IL-6", "Cytokine", synonyms=("interleukin-6",))
-    >>> s = Statement("s", "src", "x", "p", "il-6", "raised interleukin 6 levels", "E", Modality.ASSERTED)
-    >>> mentions(s, il6)
+    >>> quote = "raised interleukin 6 levels"
+    >>> mentions(Statement("s", "src", "x", "p", "il-6", quote, "E", Modality.ASSERTED), il6)
     True
     """
     names = _names(entity)

@@ -1,4 +1,4 @@
-"""The formats ``kg query``, ``kg serve`` and ``kg validate`` write in (a light module: no rdflib)."""
+"""The formats ``kg query``, ``kg serve`` and ``kg validate`` write in (light: no rdflib)."""
 
 from __future__ import annotations
 
