@@ -101,6 +101,14 @@ def build(
             help="Write only this export format (repeatable); default: every format.",
         ),
     ] = None,
+    reason: Annotated[
+        bool,
+        typer.Option(
+            "--reason/--no-reason",
+            help="Run HermiT (needs Java): stop on an inconsistency, and write what it infers"
+            " to cytokine-storm-kg.inferred.nt, apart from the curated graph.",
+        ),
+    ] = True,
     merge: Annotated[
         list[Path] | None,
         typer.Option(
@@ -118,6 +126,8 @@ def build(
 
     try:
         chosen = tuple(ExportFormat(f) for f in formats) if formats else tuple(ExportFormat)
+        if not reason:
+            chosen = tuple(f for f in chosen if f is not ExportFormat.INFERRED)
     except ValueError:
         names = ", ".join(f.value for f in ExportFormat)
         _fail(KGError(f"--format: unknown format among {formats}; choose from {names}"), 2)
@@ -216,6 +226,14 @@ def query_command(
     ] = None,
     store: StoreOption = StoreKind.OXIGRAPH,
     store_path: StorePathOption = None,
+    include_inferred: Annotated[
+        bool,
+        typer.Option(
+            "--include-inferred",
+            help="Also query what HermiT infers from the curation (subclass membership,"
+            " inverses, transitive subtypes); without it, only curated triples.",
+        ),
+    ] = False,
 ) -> None:
     """Answer a SPARQL query; exit 0 (also with no results), 2 for a bad query, 1 otherwise."""
     from kg.errors import KGError, QueryError
@@ -236,6 +254,7 @@ def query_command(
             store=store,
             store_path=store_path,
             width=shutil.get_terminal_size((120, 24)).columns,
+            inferred=include_inferred,
         )
     except QueryError as exc:
         _fail(exc, 2)

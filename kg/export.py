@@ -3,7 +3,8 @@
 RDF syntaxes come from the rdflib graph; graph formats (GraphML, GEXF, Cytoscape.js, KGX,
 Neo4j) from the property-graph view (:mod:`kg.propertygraph`), in which every edge carries
 its provenance; the explorer page (:mod:`kg.viz`) and the overview picture (:mod:`kg.overview`)
-from the networkx view (:mod:`kg.network`). Every writer sorts what it writes, so rebuilding
+from the networkx view (:mod:`kg.network`); the inferred triples from HermiT
+(:mod:`kg.reason`), in a file of their own. Every writer sorts what it writes, so rebuilding
 gives identical bytes.
 """
 
@@ -23,6 +24,7 @@ from rdflib import Graph
 
 from kg.errors import ExportError
 from kg.model import Curation
+from kg.reason import INFERRED_FILE
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class ExportFormat(StrEnum):
     NEO4J = "neo4j"
     EXPLORER = "explorer"
     OVERVIEW = "overview"
+    INFERRED = "inferred"
 
     @property
     def filename(self) -> str:
@@ -68,6 +71,7 @@ _FILENAMES = {
     ExportFormat.NEO4J: "neo4j/nodes.csv",
     ExportFormat.EXPLORER: "explorer.html",
     ExportFormat.OVERVIEW: "overview.png",
+    ExportFormat.INFERRED: INFERRED_FILE,
 }
 
 
@@ -194,6 +198,20 @@ def _overview(release: Release, fmt: ExportFormat) -> dict[str, bytes]:
     return {fmt.filename: overview_png(release.curation)}
 
 
+def _inferred(release: Release, fmt: ExportFormat) -> dict[str, bytes]:
+    """What HermiT infers, in a file of its own: never mixed into the curated graph."""
+    from kg.errors import CurationError
+    from kg.reason import ReasonerUnavailableError, inferred_graph_ntriples, reason
+
+    try:
+        result = reason(release.curation)
+    except ReasonerUnavailableError as exc:
+        raise ExportError(f"{exc}; or build without it: kg build --no-reason") from exc
+    if not result.consistent:
+        raise CurationError(result.problems)
+    return {fmt.filename: inferred_graph_ntriples(result)}
+
+
 _WRITERS: dict[ExportFormat, Callable[[Release, ExportFormat], dict[str, bytes]]] = {
     ExportFormat.TURTLE: lambda r, f: {f.filename: to_turtle(r.graph)},
     ExportFormat.NTRIPLES: _ntriples,
@@ -209,6 +227,7 @@ _WRITERS: dict[ExportFormat, Callable[[Release, ExportFormat], dict[str, bytes]]
     ExportFormat.NEO4J: _property_graph,
     ExportFormat.EXPLORER: _explorer,
     ExportFormat.OVERVIEW: _overview,
+    ExportFormat.INFERRED: _inferred,
 }
 
 

@@ -71,6 +71,8 @@ def load_graph(
     graph_file: Path | None = None,
     store: StoreKind = StoreKind.OXIGRAPH,
     store_path: Path | None = None,
+    *,
+    inferred: bool = False,
 ) -> Graph:
     """The knowledge graph, built once per process and then reused.
 
@@ -81,6 +83,8 @@ def load_graph(
             Both give the same answers.
         store_path: an on-disk Oxigraph store written by ``kg build --store`` (opened
             read-only; nothing is parsed).
+        inferred: also hold what HermiT infers from the curation (see :mod:`kg.reason`), so
+            that queries find it; only for a graph built from curation.
 
     Returns:
         The graph (shared between callers: do not modify it).
@@ -89,18 +93,24 @@ def load_graph(
         CurationError: the curation does not pass its checks.
         GraphFileError: the RDF file cannot be read.
     """
+    if inferred and (store_path is not None or graph_file is not None):
+        raise QueryError(
+            "--include-inferred reasons over a curation (--data), not a --graph file or a store"
+        )
     if store_path is not None:
         from kg.store import open_store
 
         return open_store(store_path)
     data = data_dir.resolve() if data_dir else None
     file = graph_file.resolve() if graph_file else None
-    return _load_graph(data, file, store)
+    return _load_graph(data, file, store, inferred)
 
 
 @functools.cache
-def _load_graph(data_dir: Path | None, graph_file: Path | None, store: StoreKind) -> Graph:
-    from kg.store import graph_for_curation, graph_from_ntriples
+def _load_graph(
+    data_dir: Path | None, graph_file: Path | None, store: StoreKind, inferred: bool = False
+) -> Graph:
+    from kg.store import curation_ntriples, graph_for_curation, graph_from_ntriples
 
     if graph_file is not None:
         graph = _read_graph_file(graph_file)
@@ -109,7 +119,16 @@ def _load_graph(data_dir: Path | None, graph_file: Path | None, store: StoreKind
         return graph_from_ntriples(graph.serialize(format="nt", encoding="utf-8"), store)
     from kg.curation import load_curation
 
-    return graph_for_curation(load_curation(data_dir), store)
+    curation = load_curation(data_dir)
+    if not inferred:
+        return graph_for_curation(curation, store)
+    from kg.errors import CurationError
+    from kg.reason import inferred_graph_ntriples, reason
+
+    result = reason(curation)
+    if not result.consistent:
+        raise CurationError(result.problems)
+    return graph_from_ntriples(curation_ntriples(curation) + inferred_graph_ntriples(result), store)
 
 
 def _read_graph_file(path: Path) -> Graph:
@@ -563,6 +582,7 @@ def answer(
     store: StoreKind = StoreKind.OXIGRAPH,
     store_path: Path | None = None,
     width: int = 100,
+    inferred: bool = False,
 ) -> tuple[str, int]:
     """What ``kg query`` prints: the answer written in ``fmt``, and its number of rows or triples.
 
@@ -576,7 +596,8 @@ def answer(
     named = resolve_query(query_or_name)
     bindings = bind_parameters(named, dict(parse_param(item) for item in params))
     prepare(named.text)
-    result = run(load_graph(data_dir, graph_file, store, store_path), named.text, bindings)
+    graph = load_graph(data_dir, graph_file, store, store_path, inferred=inferred)
+    result = run(graph, named.text, bindings)
     return format_result(result, fmt, width=width), len(result)
 
 

@@ -123,3 +123,73 @@ def test_merge_errors_name_the_file_and_line(tmp_path):
     with pytest.raises(ExportError, match="add --format ntriples"):
         run_build(out, merge=(bad,))
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_build_writes_what_hermit_infers_in_a_file_of_its_own(tmp_path):
+    import shutil
+
+    from helpers import require
+
+    require(shutil.which("java"), "java is needed to run the HermiT reasoner")
+    run_build(tmp_path)
+    inferred = (tmp_path / ExportFormat.INFERRED.filename).read_text(encoding="utf-8")
+    curated = (tmp_path / ExportFormat.NTRIPLES.filename).read_text(encoding="utf-8")
+    kge, kgo = (
+        "https://w3id.org/cytokine-storm-kg/entity/",
+        "https://w3id.org/cytokine-storm-kg/ontology/",
+    )
+    # the curation says MAS is a cytokine storm syndrome; the inverse is inferred, not curated
+    mas = f"<{kge}macrophage-activation-syndrome>"
+    line = f"<{kge}cytokine-storm-syndrome> <{kgo}has_subtype> {mas} .\n"
+    assert line in inferred and line not in curated
+    body = [t for t in inferred.splitlines(keepends=True) if t.startswith(f"<{kge}")]
+    assert body and not set(body) & set(curated.splitlines(keepends=True))
+    assert "prov#wasGeneratedBy" in inferred  # the file says where its triples come from
+    manifest = (tmp_path / "MANIFEST.sha256").read_text(encoding="utf-8")
+    assert ExportFormat.INFERRED.filename in manifest
+
+
+def test_no_reason_leaves_the_inferred_file_out(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    result = CliRunner().invoke(app, ["build", "--out", str(tmp_path), "--no-reason"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / ExportFormat.INFERRED.filename).exists()
+    assert (tmp_path / ExportFormat.TURTLE.filename).is_file()
+
+
+def test_an_inconsistency_stops_the_export(curation):
+    import dataclasses
+    import shutil
+
+    from helpers import require
+
+    from kg.export import export_files
+    from kg.model import Located
+
+    require(shutil.which("java"), "java is needed to run the HermiT reasoner")
+    base = next(
+        s for s in curation.statements if s.predicate == "treats" and s.modality == "asserted"
+    )
+    bad = dataclasses.replace(
+        base, id="x-treats-il6", object="il-6", where=Located("wrong.yaml", 12)
+    )
+    broken = dataclasses.replace(curation, statements=(*curation.statements, bad))
+    with pytest.raises(CurationError) as caught:
+        export_files(broken, [ExportFormat.INFERRED])
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == ("wrong.yaml", 12)
+    assert "x-treats-il6" in problem.message and "Cytokine" in problem.message
+
+
+def test_a_missing_java_says_how_to_build_without_it(tmp_path, monkeypatch):
+    from kg.errors import ExportError
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(
+        ExportError, match=r"java not found: .*; or build without it: kg build --no-reason"
+    ):
+        run_build(tmp_path / "out")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -251,3 +251,24 @@ def test_installed_command_answers_as_a_subprocess(tmp_path):
     bindings = json.loads(done.stdout)["results"]["bindings"]
     half_life = next(b for b in bindings if b["statement"]["value"] == "cron-anakinra-half-life")
     assert float(half_life["value"]["value"]) == 4 and half_life["unit"]["value"] == "h"
+
+
+def test_include_inferred_finds_what_hermit_entails():
+    require(shutil.which("java"), "java is needed to run the HermiT reasoner")
+    question = "SELECT ?x WHERE { kge:cytokine-storm-syndrome kgo:has_subtype ?x } ORDER BY ?x"
+    curated = runner.invoke(app, ["query", question, "--format", "csv"])
+    assert curated.exit_code == 0 and curated.output.splitlines() == ["x"]
+    inferred = runner.invoke(app, ["query", question, "--format", "csv", "--include-inferred"])
+    assert inferred.exit_code == 0, inferred.output
+    subtypes = {line.rsplit("/", 1)[-1] for line in inferred.output.splitlines()[1:]}
+    # MAS, HLH and CRS are curated as kinds of CSS; familial HLH only through HLH (transitive)
+    assert {"macrophage-activation-syndrome", "hlh", "cytokine-release-syndrome"} <= subtypes
+    assert "familial-hlh" in subtypes
+
+
+def test_include_inferred_needs_a_curation(tmp_path):
+    result = runner.invoke(
+        app, ["query", "ASK {}", "--include-inferred", "--store-path", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert "--include-inferred reasons over a curation" in result.output
