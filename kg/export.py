@@ -315,10 +315,12 @@ def export_files(
     """Every file of ``formats`` (name -> bytes), plus the dataset description and manifest.
 
     The dataset description (VoID + DCAT, ``void.ttl``) and the SHA-256 manifest
-    (``MANIFEST.sha256``) describe exactly the files written with them. The triples of the
+    (``MANIFEST.sha256``) describe exactly the files written with them; the SHACL shapes
+    (``shapes.ttl``) come along, so that a copy can be validated where it is loaded. The triples of the
     ``merge`` files join the curation's in the N-Triples (see :func:`merge_ntriples`).
     """
     from kg.exporters.void import dataset_description, manifest
+    from kg.shacl import SHAPES_FILE, shapes_path
 
     release = Release(curation)
     if merge:
@@ -326,6 +328,7 @@ def export_files(
     files: dict[str, bytes] = {}
     for fmt in formats:
         files.update(_WRITERS[fmt](release, fmt))
+    files[SHAPES_FILE] = shapes_path().read_bytes()  # so that others can validate their copies
     files["void.ttl"] = dataset_description(curation, release.ntriples, files)
     files["MANIFEST.sha256"] = manifest(files)
     return files

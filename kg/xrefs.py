@@ -25,6 +25,7 @@ IRI_BASES: dict[str, str] = {
     "rxnorm": "https://identifiers.org/rxnorm:",
     "mesh": "https://identifiers.org/mesh:",
     "wikidata": "http://www.wikidata.org/entity/",
+    "fplx": "https://sorgerlab.github.io/famplex/",
     "ror": "https://ror.org/",
     "doi": "https://doi.org/",
     "pubmed": "https://identifiers.org/pubmed:",

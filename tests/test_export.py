@@ -395,3 +395,22 @@ def test_nanopub_graphs_split_claim_provenance_and_publication_info(built):
 def test_export_format_names_are_stable():
     assert ExportFormat.TURTLE.filename == "cytokine-storm-kg.ttl"
     assert ExportFormat.KGX.filename == "kgx/nodes.tsv"
+
+
+def test_shipped_shapes_validate_the_shipped_graph(built, turtle):
+    """A data engineer can check their copy with pyshacl alone, from the release's files."""
+    import pyshacl
+
+    shapes = Graph().parse(built / "shapes.ttl", format="turtle")
+    conforms, _, text = pyshacl.validate(turtle, shacl_graph=shapes, inference="none")
+    assert conforms, text
+    broken = Graph()
+    for triple in turtle:
+        broken.add(triple)
+    quote = URIRef("http://www.w3.org/ns/oa#exact")
+    statement = next(iter(turtle.subjects(quote, None)))
+    broken.remove((statement, quote, None))
+    conforms, _, text = pyshacl.validate(broken, shacl_graph=shapes, inference="none")
+    assert not conforms
+    assert "Results (1):" in text and "MinCountConstraintComponent" in text
+    assert "the statement needs exactly one quote (oa:exact)" in text
