@@ -316,8 +316,9 @@ def export_files(
 
     The dataset description (VoID + DCAT, ``void.ttl``) and the SHA-256 manifest
     (``MANIFEST.sha256``) describe exactly the files written with them; the SHACL shapes
-    (``shapes.ttl``) come along, so that a copy can be validated where it is loaded. The triples of the
-    ``merge`` files join the curation's in the N-Triples (see :func:`merge_ntriples`).
+    (``shapes.ttl``) come along, so that a copy can be validated where it is loaded. The
+    triples of the ``merge`` files join the curation's in the N-Triples (see
+    :func:`merge_ntriples`).
     """
     from kg.exporters.void import dataset_description, manifest
     from kg.shacl import SHAPES_FILE, shapes_path
