@@ -20,11 +20,9 @@ import logging
 import shutil
 import subprocess
 import time
-import types
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
@@ -36,7 +34,7 @@ from kg.namespaces import KGO, VOID
 from kg.schema import ONTOLOGY_FILE, Schema, load_ontology_graph, load_schema, ontology_dir
 
 if TYPE_CHECKING:
-    from owlready2 import ObjectPropertyClass, ThingClass, World
+    from owlready2 import World
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +56,8 @@ JAVA_MISSING = (
 _ONTOLOGY_IRI = str(KGO).rstrip("/")
 _DATA_IRI = str(DATASET_IRI) + "/reasoner-input"
 _INFERRED_IRI = str(INFERRED_DATASET_IRI) + "/owlready2"
-_CHECKS_IRI = str(DATASET_IRI) + "/reasoner-checks#"
+#: Where kg.explain names the classes it asks HermiT about.
+CHECKS_IRI = str(DATASET_IRI) + "/reasoner-checks#"
 
 #: A triple of IRIs: subject, predicate, object.
 IRITriple = tuple[URIRef, URIRef, URIRef]
@@ -108,13 +107,18 @@ def reason(curation: Curation, *, schema: Schema | None = None) -> ReasoningResu
     facts = [s for s in curation.statements if s.modality is Modality.ASSERTED]
     categories = {e.id: e.category for e in curation.entities}
     started = time.perf_counter()
-    world = _new_world(_data_ntriples(categories, facts, schema))
+    world = new_world(data_ntriples(categories, facts, schema))
     try:
-        consistent = _run_hermit(world, infer_property_values=True)
+        consistent = run_hermit(world, infer_property_values=True)
         inferred = _entailments(world, categories, facts, schema) if consistent else []
     finally:
         world.close()
-    problems = [] if consistent else _explain(categories, facts, schema)
+    if consistent:
+        problems: list[Problem] = []
+    else:
+        from kg.explain import explain_inconsistency
+
+        problems = explain_inconsistency(categories, facts, schema)
     log.info(
         "HermiT: %s, %d inferred triples, %d problems in %.1f s",
         "consistent" if consistent else "inconsistent",
@@ -182,29 +186,29 @@ def _sorted_ntriples(graph: Graph) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
-def _data_ntriples(categories: dict[str, str], facts: Sequence[Statement], schema: Schema) -> bytes:
+def data_ntriples(categories: dict[str, str], facts: Sequence[Statement], schema: Schema) -> bytes:
     """The ABox: each entity typed by its category, each asserted statement as one triple."""
     graph = Graph()
     for entity_id, category in categories.items():
         node = entity_iri(entity_id)
         graph.add((node, RDF.type, OWL.NamedIndividual))
-        graph.add((node, RDF.type, _category_iri(schema, category)))
+        graph.add((node, RDF.type, category_iri(schema, category)))
     for statement in facts:
         subject, obj = entity_iri(statement.subject), entity_iri(statement.object)
         for node in (subject, obj):
             graph.add((node, RDF.type, OWL.NamedIndividual))
-        graph.add((subject, _predicate_iri(schema, statement), obj))
+        graph.add((subject, predicate_iri(schema, statement), obj))
     return graph.serialize(format="nt", encoding="utf-8")
 
 
-def _category_iri(schema: Schema, category: str) -> URIRef:
+def category_iri(schema: Schema, category: str) -> URIRef:
     try:
         return schema.categories[category]
     except KeyError:
         raise ReasonerError(f"unknown category {category!r}: not a class of the ontology") from None
 
 
-def _predicate_iri(schema: Schema, statement: Statement) -> URIRef:
+def predicate_iri(schema: Schema, statement: Statement) -> URIRef:
     try:
         return schema.predicates[statement.predicate].iri
     except KeyError:
@@ -214,7 +218,7 @@ def _predicate_iri(schema: Schema, statement: Statement) -> URIRef:
         ) from None
 
 
-def _new_world(data: bytes | None = None) -> World:
+def new_world(data: bytes | None = None) -> World:
     """A fresh owlready2 world (never the default one) holding the schema, and ``data``."""
     import owlready2
 
@@ -231,7 +235,7 @@ def _new_world(data: bytes | None = None) -> World:
     return world
 
 
-def _run_hermit(world: World, *, infer_property_values: bool) -> bool:
+def run_hermit(world: World, *, infer_property_values: bool) -> bool:
     """Run HermiT on ``world``, adding its conclusions there; ``False`` if inconsistent."""
     import owlready2
 
@@ -283,7 +287,7 @@ def _entailments(
 
     kgo, kge = str(KGO), str(entity_iri(""))
     asserted: set[IRITriple] = {
-        (entity_iri(s.subject), _predicate_iri(schema, s), entity_iri(s.object)) for s in facts
+        (entity_iri(s.subject), predicate_iri(schema, s), entity_iri(s.object)) for s in facts
     }
     asserted |= {(entity_iri(e), RDF.type, schema.categories[c]) for e, c in categories.items()}
     properties = [world[str(p.iri)] for p in schema.predicates.values()]
@@ -307,238 +311,6 @@ def _entailments(
                 if iri.startswith(kge):
                     entailed.add((subject, URIRef(prop.iri), URIRef(iri)))
     return sorted(entailed - asserted)
-
-
-# ---- explaining an inconsistency --------------------------------------------------------------
-
-
-def _explain(
-    categories: dict[str, str], facts: Sequence[Statement], schema: Schema
-) -> list[Problem]:
-    """Find the statements that make the curation inconsistent, in words a curator can act on.
-
-    Each asserted statement is checked against the schema and the categories of its two ends
-    alone, all in one HermiT run: the class ``category(subject) and predicate some
-    category(object)`` is unsatisfiable exactly when that statement alone contradicts the
-    schema. Conflicts no single statement explains are looked for around each entity (the
-    statements about it, taken together), and then removed statements are confirmed to restore
-    consistency.
-    """
-    checks = _Checks(categories, schema)
-    for index, statement in enumerate(facts):
-        checks.add_statement(index, statement)
-    star: dict[str, list[tuple[int, Statement]]] = defaultdict(list)
-    for index, statement in enumerate(facts):
-        star[statement.subject].append((index, statement))
-        if statement.object != statement.subject:
-            star[statement.object].append((index, statement))
-    for entity_id, around in sorted(star.items()):
-        if len(around) > 1:
-            checks.add_star(entity_id, around, leave_out=None)
-    unsatisfiable = checks.run()
-
-    problems: list[Problem] = []
-    culprits: set[int] = set()
-    for index, statement in enumerate(facts):
-        message = checks.statement_message(index, statement, unsatisfiable)
-        if message:
-            culprits.add(index)
-            problems.append(_problem(statement, message))
-
-    tangled = [
-        entity_id
-        for entity_id, around in sorted(star.items())
-        if checks.star_name(entity_id, None) in unsatisfiable
-        and not any(index in culprits for index, _ in around)
-    ]
-    if tangled:
-        again = _Checks(categories, schema)
-        for entity_id in tangled:
-            for index, _ in star[entity_id]:
-                again.add_star(entity_id, star[entity_id], leave_out=index)
-        still = again.run()
-        for entity_id in tangled:
-            around = star[entity_id]
-            # The statements whose removal alone frees the entity are in every conflict; when
-            # there are none (several overlapping conflicts), all of them are named.
-            needed = [
-                (i, s) for i, s in around if again.star_name(entity_id, i) not in still
-            ] or around
-            culprits.update(i for i, _ in needed)
-            problems.extend(_problem(s, checks.star_message(entity_id, needed)) for _, s in needed)
-
-    remaining = [s for i, s in enumerate(facts) if i not in culprits]
-    world = _new_world(_data_ntriples(categories, remaining, schema))
-    try:
-        restored = _run_hermit(world, infer_property_values=False)
-    finally:
-        world.close()
-    if not restored:
-        path = ontology_dir() / ONTOLOGY_FILE
-        problems.append(
-            Problem(
-                str(path),
-                0,
-                "the asserted statements are inconsistent with the ontology"
-                + (", even without the statements above" if culprits else "")
-                + ", and no single statement or entity explains why: "
-                "open the graph and the ontology in Protege and ask HermiT for an explanation",
-                PROBLEM_KIND,
-            )
-        )
-    return sorted(problems, key=lambda p: (p.file, p.line, p.message))
-
-
-def _problem(statement: Statement, message: str) -> Problem:
-    return Problem(
-        statement.where.file,
-        statement.where.line,
-        f"statement {statement.id!r}: {message}",
-        PROBLEM_KIND,
-    )
-
-
-class _Checks:
-    """A world holding the schema and one named class per question; HermiT answers them all."""
-
-    def __init__(self, categories: dict[str, str], schema: Schema) -> None:
-        self.categories = categories
-        self.schema = schema
-        self.world = _new_world()
-        self.namespace = self.world.get_ontology(_CHECKS_IRI)
-        self.kinds = _top_kinds(schema)
-
-    def _class(self, entity_id: str) -> ThingClass:
-        category = self.categories.get(entity_id)
-        if category is None:
-            return self.world["http://www.w3.org/2002/07/owl#Thing"]
-        return self.world[str(_category_iri(self.schema, category))]
-
-    def _property(self, statement: Statement) -> ObjectPropertyClass:
-        return self.world[str(_predicate_iri(self.schema, statement))]
-
-    def _new(self, name: str, parent: ThingClass, restrictions: Iterable[Any]) -> None:
-        with self.namespace:
-            cls: Any = types.new_class(name, (parent,))
-        cls.is_a.extend(restrictions)
-
-    def add_statement(self, index: int, statement: Statement) -> None:
-        from owlready2 import Inverse, Thing
-
-        prop = self._property(statement)
-        subject, obj = self._class(statement.subject), self._class(statement.object)
-        self._new(f"s{index}_subject", subject, [prop.some(Thing)])
-        self._new(f"s{index}_object", obj, [Inverse(prop).some(Thing)])
-        self._new(f"s{index}_both", subject, [prop.some(obj)])
-
-    def star_name(self, entity_id: str, leave_out: int | None) -> str:
-        suffix = "" if leave_out is None else f"_without_{leave_out}"
-        return f"{_CHECKS_IRI}e_{entity_id}{suffix}"
-
-    def add_star(
-        self, entity_id: str, around: Sequence[tuple[int, Statement]], leave_out: int | None
-    ) -> None:
-        from owlready2 import Inverse
-
-        restrictions = []
-        for index, statement in around:
-            if index == leave_out:
-                continue
-            prop = self._property(statement)
-            if statement.subject == entity_id:
-                restrictions.append(prop.some(self._class(statement.object)))
-            if statement.object == entity_id:
-                restrictions.append(Inverse(prop).some(self._class(statement.subject)))
-        name = self.star_name(entity_id, leave_out).removeprefix(_CHECKS_IRI)
-        self._new(name, self._class(entity_id), restrictions)
-
-    def run(self) -> set[str]:
-        """The IRIs of the question classes HermiT finds unsatisfiable."""
-        try:
-            if not _run_hermit(self.world, infer_property_values=False):
-                raise ReasonerError("the ontology itself is inconsistent: check its axioms")
-            return {
-                c.iri for c in self.world.inconsistent_classes() if c.iri.startswith(_CHECKS_IRI)
-            }
-        finally:
-            self.world.close()
-
-    def describe(self, entity_id: str) -> str:
-        """``'il-6' is a Cytokine, so a GeneOrProtein``."""
-        category = self.categories.get(entity_id)
-        if category is None:
-            return f"'{entity_id}' (not a curated entity)"
-        kind = self.kinds.get(category, category)
-        extra = f", so {_a(kind)}" if kind != category else ""
-        return f"'{entity_id}' is {_a(category)}{extra}"
-
-    def statement_message(
-        self, index: int, statement: Statement, unsatisfiable: set[str]
-    ) -> str | None:
-        """Why ``statement`` alone contradicts the schema, or ``None`` if it does not."""
-        predicate = self.schema.predicates[statement.predicate]
-        if f"{_CHECKS_IRI}s{index}_subject" in unsatisfiable:
-            allowed = _classes(predicate.domain)
-            return (
-                f"{self.describe(statement.subject)}, but '{statement.predicate}' makes its "
-                f"subject {allowed}, which is disjoint: correct the subject, the predicate or "
-                "the category"
-            )
-        if f"{_CHECKS_IRI}s{index}_object" in unsatisfiable:
-            allowed = _classes(predicate.range)
-            return (
-                f"{self.describe(statement.object)}, but '{statement.predicate}' makes its "
-                f"object {allowed}, which is disjoint: correct the object, the predicate or "
-                "the category"
-            )
-        if f"{_CHECKS_IRI}s{index}_both" in unsatisfiable:
-            return (
-                f"'{statement.subject}' '{statement.predicate}' '{statement.object}' "
-                f"contradicts the ontology's axioms ({self.describe(statement.subject)}; "
-                f"{self.describe(statement.object)})"
-            )
-        return None
-
-    def star_message(self, entity_id: str, needed: Sequence[tuple[int, Statement]]) -> str:
-        """Why the statements about ``entity_id`` cannot all hold together."""
-        parts = []
-        for _, other in needed:
-            predicate = self.schema.predicates[other.predicate]
-            bound = predicate.domain if other.subject == entity_id else predicate.range
-            parts.append(f"'{other.id}' ({other.predicate}) makes it {_classes(bound)}")
-        return (
-            f"{self.describe(entity_id)}, and the statements about it cannot all hold: "
-            + "; ".join(parts)
-            + ", which are disjoint: correct one of them"
-        )
-
-
-def _top_kinds(schema: Schema) -> dict[str, str]:
-    """Each category's top-level kind, the child of kgo:Entity: Cytokine's is GeneOrProtein."""
-    graph = load_ontology_graph()
-    tops = {
-        str(c)[len(str(KGO)) :]
-        for c in graph.subjects(RDFS.subClassOf, KGO.Entity)
-        if isinstance(c, URIRef)
-    }
-    kinds = {}
-    for category, ancestors in schema.ancestors.items():
-        found = sorted(ancestors & tops)
-        if found:
-            kinds[category] = found[0]
-    return kinds
-
-
-def _a(name: str) -> str:
-    """``a Disease``, ``an Intervention``."""
-    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
-
-
-def _classes(names: frozenset[str]) -> str:
-    """``a Disease or Phenotype``; anything when the schema sets no bound."""
-    if not names:
-        return "something else"
-    return _a(" or ".join(sorted(names)))
 
 
 __all__ = [
