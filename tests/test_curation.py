@@ -87,6 +87,27 @@ def test_perforin_genetics_keep_zygosity(curation):
     assert by_id["cron-genetics-covid-css-unknown"].modality is Modality.UNKNOWN
 
 
+def test_claims_follow_their_sentences(curation):
+    by_id = {s.id: s for s in curation.statements}
+    # "the best studied pathway is defective lymphocyte killing via the perforin pathway"
+    perforin = by_id["cron-perforin-pathway-contributes-css"]
+    assert (perforin.subject, perforin.object) == (
+        "defective-perforin-lymphocyte-killing",
+        "cytokine-storm-syndrome",
+    )
+    # "improved survival in a subset of patients with sepsis and features of cytokine storm
+    # syndrome": the benefit is not claimed for sepsis as such
+    assert by_id["cron-anakinra-treats-sepsis-css"].object == "cytokine-storm-syndrome"
+    # "While awaiting results of these clinical trials": efficacy in COVID-19-associated CSS is open
+    awaited = by_id["cron-il1-trials-results-awaited"]
+    assert (awaited.subject, awaited.object) == ("il-1-blockade", "covid-19-css")
+    assert awaited.modality is Modality.UNKNOWN
+    # "became a pandemic in early 2020": the text's period, no invented month
+    pandemic = by_id["soule-covid-pandemic"]
+    assert pandemic.qualifier("time_frame") == "early 2020"
+    assert pandemic.qualifier("as_of") is None
+
+
 def test_bundled_mini_fixture_loads(mini_data):
     curation = load_curation(mini_data)
     assert [s.id for s in curation.statements] == [

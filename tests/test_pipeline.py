@@ -66,6 +66,7 @@ def test_ntriples_only_build_needs_no_rdflib_graph(tmp_path):
     report = run_build(tmp_path / "nt", formats=(ExportFormat.NTRIPLES,))
     assert [p.name for p in report.files] == [
         ExportFormat.NTRIPLES.filename,
+        "shapes.ttl",
         "void.ttl",
         "MANIFEST.sha256",
     ]
