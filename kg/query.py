@@ -30,7 +30,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -43,7 +43,7 @@ from kg.errors import (
 )
 from kg.formats import ResultFormat, StoreKind
 from kg.namespaces import KGE, PREFIXES
-from kg.results import ASK, GRAPH_KINDS, QueryResult, format_result, shorten
+from kg.results import ASK, GRAPH_KINDS, SELECT, QueryResult, format_result, shorten
 from kg.store import store_kind
 
 if TYPE_CHECKING:
@@ -471,6 +471,8 @@ def run(
     prepared = prepare(text)
     kind = query_kind(prepared)
     init: dict[str, Any] = dict(bindings or {})
+    if store_kind(graph) is StoreKind.OXIGRAPH and kind == SELECT:
+        return _select_on_oxigraph(graph, _with_values(text, init), max_results)
     if store_kind(graph) is StoreKind.OXIGRAPH:
         # Oxigraph parses and evaluates the text itself (an rdflib-prepared query would fall
         # back to rdflib's engine); the checks above ran on rdflib's parse of the same text.
@@ -494,6 +496,67 @@ def run(
     return QueryResult(kind, variables=variables, rows=rows)
 
 
+def _select_on_oxigraph(graph: Graph, text: str, max_results: int | None) -> QueryResult:
+    """A SELECT answered by Oxigraph directly, its terms converted to rdflib's once each.
+
+    Going through oxrdflib's result wrapper converts every term of every row anew (and
+    ``_simple`` then rebuilt each string literal); an answer repeats the same labels and
+    IRIs many times, so a per-query cache halves the cost of large answers.
+    """
+    import pyoxigraph as ox
+
+    solutions = graph.store._inner.query(  # type: ignore[attr-defined]
+        text, default_graph=ox.DefaultGraph(), prefixes=_ox_prefixes()
+    )
+    names = [variable.value for variable in solutions.variables]
+    convert = _TermConverter()
+    rows = tuple(
+        {
+            name: convert(term)
+            for name, term in zip(names, solution, strict=True)
+            if term is not None
+        }
+        for solution in _limited(iter(solutions), max_results, "rows")
+    )
+    return QueryResult(SELECT, variables=tuple(names), rows=rows)
+
+
+@functools.cache
+def _ox_prefixes() -> dict[str, str]:
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+class _TermConverter:
+    """pyoxigraph terms to rdflib terms, each distinct term converted once.
+
+    Literals typed ``xsd:string`` become simple literals (see :func:`_simple`).
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Node] = {}
+
+    def __call__(self, term: Any) -> Node:
+        found = self._seen.get(term)
+        if found is None:
+            found = self._seen[term] = self._convert(term)
+        return found
+
+    @staticmethod
+    def _convert(term: Any) -> Node:
+        import pyoxigraph as ox
+
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+_XSD_STRING = str(XSD.string)
 _COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
 _WHERE_OPEN = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
