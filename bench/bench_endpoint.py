@@ -5,7 +5,9 @@ Starts ``kg serve`` on a free loopback port, lets CLIENTS threads send REQUESTS 
 latency and the throughput. Only loopback traffic; the loops are bounded.
 
     .venv/bin/python bench/bench_endpoint.py [--query recommended-against] [--clients 20]
-        [--requests 50] [--workers 2]
+        [--requests 50] [--workers 2] [--store-path DIR]
+
+``bench/run.py`` calls :func:`measure_endpoint`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from kg.query import bundled_queries
 
@@ -42,19 +47,44 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("kg serve did not start in time")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--query", default="recommended-against", help="bundled query name")
-    parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
-    parser.add_argument("--requests", type=int, default=50, help="queries per client")
-    parser.add_argument("--workers", type=int, default=2, help="kg serve --workers")
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class EndpointResult:
+    """Latencies of one run of the endpoint benchmark."""
 
-    text = bundled_queries()[args.query].text
+    query: str
+    clients: int
+    requests: int
+    workers: int
+    answered: int
+    errors: int
+    median_s: float
+    p95_s: float
+    throughput: float
+
+
+def measure_endpoint(
+    query: str = "recommended-against",
+    clients: int = 20,
+    requests: int = 50,
+    workers: int = 2,
+    serve_args: Sequence[str] = (),
+) -> EndpointResult:
+    """Start ``kg serve`` (with ``serve_args``), send the queries, stop it and report.
+
+    Args:
+        query: a bundled query's name (sent with its default parameters' text).
+        clients: concurrent client threads.
+        requests: queries each client sends, one after the other.
+        workers: ``kg serve --workers``.
+        serve_args: more ``kg serve`` options, e.g. ``["--store-path", DIR]``.
+    """
+    text = bundled_queries()[query].text
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
+    command = [sys.executable, "-m", "kg", "serve", "--port", str(port)]
+    command += ["--workers", str(workers), *serve_args]
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--port", str(port), "--workers", str(args.workers)],
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -64,7 +94,7 @@ def main() -> None:
     request_url = f"{url}?{urllib.parse.urlencode({'query': text})}"
 
     def client() -> None:
-        for _ in range(args.requests):
+        for _ in range(requests):
             request = urllib.request.Request(
                 request_url, headers={"Accept": "application/sparql-results+json"}
             )
@@ -85,9 +115,9 @@ def main() -> None:
     try:
         wait_until_up(url, process)
         # warm-up: each worker parses the query once
-        for _ in range(args.workers * 2):
+        for _ in range(workers * 2):
             urllib.request.urlopen(request_url, timeout=60).read()
-        threads = [threading.Thread(target=client) for _ in range(args.clients)]
+        threads = [threading.Thread(target=client) for _ in range(clients)]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -100,14 +130,36 @@ def main() -> None:
 
     latencies.sort()
     p95 = latencies[max(round(0.95 * len(latencies)) - 1, 0)] if latencies else float("nan")
-    print(
-        f"query: {args.query}; {args.clients} clients x {args.requests} queries; "
-        f"{args.workers} workers"
+    return EndpointResult(
+        query=query,
+        clients=clients,
+        requests=requests,
+        workers=workers,
+        answered=len(latencies),
+        errors=len(errors),
+        median_s=statistics.median(latencies) if latencies else float("nan"),
+        p95_s=p95,
+        throughput=len(latencies) / wall,
     )
-    print(f"answered: {len(latencies)}; errors: {len(errors)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--query", default="recommended-against", help="bundled query name")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
+    parser.add_argument("--requests", type=int, default=50, help="queries per client")
+    parser.add_argument("--workers", type=int, default=2, help="kg serve --workers")
+    parser.add_argument(
+        "--store-path", type=Path, help="serve this on-disk store (kg build --store)"
+    )
+    args = parser.parse_args()
+    serve_args = ["--store-path", str(args.store_path)] if args.store_path else []
+    r = measure_endpoint(args.query, args.clients, args.requests, args.workers, serve_args)
+    print(f"query: {r.query}; {r.clients} clients x {r.requests} queries; {r.workers} workers")
+    print(f"answered: {r.answered}; errors: {r.errors}")
     print(
-        f"latency median: {statistics.median(latencies) * 1000:.1f} ms; "
-        f"p95: {p95 * 1000:.1f} ms; throughput: {len(latencies) / wall:.0f} queries/s"
+        f"latency median: {r.median_s * 1000:.1f} ms; "
+        f"p95: {r.p95_s * 1000:.1f} ms; throughput: {r.throughput:.0f} queries/s"
     )
 
 
