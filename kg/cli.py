@@ -445,8 +445,8 @@ def viz_command(
         bool,
         typer.Option(
             "--include-inferred",
-            help="Also draw what the reasoner inferred (the *inferred*.nt file beside --out,"
-            " written by kg build --reason).",
+            help="Also draw what HermiT infers from the curation (inverse and transitive"
+            " relations), dotted and marked 'inferred' (needs Java).",
         ),
     ] = False,
     data: DataOption = None,

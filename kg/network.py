@@ -4,7 +4,7 @@ Nodes are curated entities, with their label, category, synonyms, description an
 cross-references (as resolver links). Edges are curated statements grouped by subject,
 predicate, object and modality, so that a claim made by two sources is one edge carrying both
 quotes. Only ``asserted`` statements are drawn unless hypotheses are asked for; inferred triples
-(from a reasoner's output file) can be added and are marked as such. Every attribute is plain
+(from the reasoner) can be added and are marked as such. Every attribute is plain
 JSON-ready data (str, list, dict), so the explorer can embed it as it is.
 """
 
@@ -13,11 +13,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Iterable
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as url_quote
 
-from kg.errors import GraphFileError, ViewError
+from kg.errors import ViewError
 from kg.model import Curation, EntityRef, Modality, QualifierValue, Source, Statement
 from kg.namespaces import BIOREGISTRY_RESOLVER, KGE, KGO
 
@@ -296,31 +295,26 @@ def select_view(
     return view.copy()
 
 
-def inferred_triples(path: Path) -> list[Triple]:
-    """The entity-to-entity triples with a curated predicate in an RDF file (a reasoner's output).
+def curated_triples(triples: Iterable[tuple[object, object, object]]) -> list[Triple]:
+    """The entity-to-entity triples with a curated predicate among RDF ``triples`` (IRIs).
 
-    Raises:
-        GraphFileError: the file cannot be read or parsed.
+    Used for a reasoner's output (see :func:`kg.reason.reason`): the types and other
+    vocabulary it entails are left out, what remains can be drawn as arrows.
+
+    >>> from rdflib import URIRef
+    >>> e, o = "https://w3id.org/cytokine-storm-kg/entity/", "https://w3id.org/cytokine-storm-kg/ontology/"
+    >>> curated_triples([(URIRef(e + "css"), URIRef(o + "has_subtype"), URIRef(e + "mas"))])
+    [('css', 'has_subtype', 'mas')]
     """
-    from rdflib import Graph, URIRef
-    from rdflib.exceptions import ParserError
-    from rdflib.util import guess_format
-
     from kg.schema import load_schema
 
     predicates = load_schema().predicates
-    rdf = Graph()
-    try:
-        rdf.parse(path, format=guess_format(str(path)) or "turtle")
-    except (OSError, ValueError, SyntaxError, ParserError) as exc:
-        raise GraphFileError(f"{path}: cannot read the inferred graph: {exc}") from exc
     entity, schema = str(KGE), str(KGO)
-    triples: set[Triple] = set()
-    for s, p, o in rdf:
-        if not (isinstance(s, URIRef) and isinstance(o, URIRef)):
-            continue
-        if str(s).startswith(entity) and str(o).startswith(entity) and str(p).startswith(schema):
-            name = str(p)[len(schema) :]
+    found: set[Triple] = set()
+    for s, p, o in triples:
+        s, p, o = str(s), str(p), str(o)
+        if s.startswith(entity) and o.startswith(entity) and p.startswith(schema):
+            name = p[len(schema) :]
             if name in predicates:
-                triples.add((str(s)[len(entity) :], name, str(o)[len(entity) :]))
-    return sorted(triples)
+                found.add((s[len(entity) :], name, o[len(entity) :]))
+    return sorted(found)

@@ -19,7 +19,7 @@ import json
 import logging
 import math
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -404,13 +404,21 @@ class ExplorerReport:
         return f"{self.nodes} entities, {self.edges} arrows -> {self.path}"
 
 
-def find_inferred_graphs(directory: Path) -> list[Path]:
-    """RDF files of inferred triples in ``directory`` (a name holding ``inferred``)."""
-    if not directory.is_dir():
-        return []
-    return sorted(
-        p for p in directory.iterdir() if "inferred" in p.name and p.suffix in {".nt", ".ttl"}
-    )
+def reasoned_triples(curation: Curation) -> list[tuple[str, str, str]]:
+    """What HermiT infers from ``curation`` that can be drawn: arrows between entities.
+
+    Raises:
+        CurationError: the curation is inconsistent (the problems name the statements).
+        ReasonerUnavailableError: no Java runtime.
+    """
+    from kg.errors import CurationError
+    from kg.network import curated_triples
+    from kg.reason import reason
+
+    result = reason(curation)
+    if not result.consistent:
+        raise CurationError(result.problems)
+    return curated_triples(result.inferred)
 
 
 def write_explorer(
@@ -433,30 +441,22 @@ def write_explorer(
         categories: keep only entities of these categories (and their subcategories).
         include_hypotheses: also draw hypothesised, negative, recommended,
             recommended-against and unknown statements (dashed, in their own colours).
-        include_inferred: also draw the triples of an inferred graph (``*inferred*.nt`` or
-            ``.ttl`` beside ``out``), when one exists; a note says when none does.
+        include_inferred: also draw what HermiT infers from the curation (inverse and
+            transitive relations, super-properties), marked "inferred"; needs Java.
 
     Raises:
-        CurationError: the curation has problems.
+        CurationError: the curation has problems (or, with ``include_inferred``, is
+            inconsistent).
+        ReasonerUnavailableError: ``include_inferred`` without a Java runtime.
         ViewError: the focus entity or a category is unknown.
         ExportError: the file cannot be written.
     """
     from kg.curation import load_curation
-    from kg.network import find_entity, inferred_triples, select_view, to_networkx
+    from kg.network import find_entity, select_view, to_networkx
 
     curation = load_curation(data_dir)
-    notes: list[str] = []
-    inferred: Iterable[tuple[str, str, str]] = ()
-    if include_inferred:
-        files = find_inferred_graphs(out.parent)
-        if files:
-            inferred = [t for path in files for t in inferred_triples(path)]
-            notes.append(f"inferred triples from {', '.join(p.name for p in files)}")
-        else:
-            notes.append(
-                f"no inferred graph in {out.parent} (a file named *inferred*.nt or .ttl);"
-                " drawing curated statements only"
-            )
+    inferred = reasoned_triples(curation) if include_inferred else []
+    notes = [f"{len(inferred)} inferred arrows from HermiT"] if include_inferred else []
     graph = to_networkx(curation, include_hypotheses=include_hypotheses, inferred=inferred)
     view = select_view(graph, focus=focus, hops=hops, categories=categories)
     note = ""
