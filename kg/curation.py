@@ -45,7 +45,10 @@ STATEMENTS_DIR = "statements"
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 ECO_PATTERN = re.compile(r"^ECO:\d{7}$")
-DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+DOI_PATTERN = re.compile(r'^10\.\d{4,9}/[^\s<>"{}|\\^`]+$')
+#: An absolute IRI as N-Triples can carry it: a scheme, and none of the characters RFC 3987
+#: excludes (spaces, angle brackets, quotes, braces, '|', '\\', '^', '`').
+IRI_PATTERN = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"{}|\\^`]+$')
 YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|&#?\w+;")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -310,6 +313,20 @@ class _Reader:
             return None
         return value
 
+    def _iri(self, path: Path, item: YMap, key: str, *, text_ok: bool = False) -> str | None:
+        """An IRI field; with ``text_ok``, a value without ``://`` may be plain text."""
+        value = self._text(path, item, key)
+        if value is None or (text_ok and "://" not in value) or IRI_PATTERN.match(value):
+            return value
+        self.problem(
+            path,
+            item.line_of(key),
+            f"'{key}' {value!r} is not an IRI (a scheme such as https:, and no spaces, quotes"
+            " or <>{}|\\^` characters: write a space as %20)",
+            "iri",
+        )
+        return None
+
     def _integer(self, path: Path, line: int, key: str, value: Any) -> int | None:
         if isinstance(value, YStr) and re.fullmatch(r"[+-]?\d+", value.strip()):
             return int(value)
@@ -356,10 +373,10 @@ class _Reader:
                     venue=venue,
                     year=year,
                     type=kind,
-                    licence=self._text(path, item, "licence"),
+                    licence=self._iri(path, item, "licence", text_ok=True),
                     doi=doi,
                     pmid=pmid,
-                    url=self._text(path, item, "url"),
+                    url=self._iri(path, item, "url"),
                     text_file=self._text(path, item, "text_file"),
                     description=self._text(path, item, "description"),
                     cites=self._texts(path, item, "cites"),

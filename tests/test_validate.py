@@ -133,6 +133,23 @@ def test_bad_curie_pattern(mini_data):
     assert problem.line == _line_of(path, "drugbank:00026")
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("url", "https://example.org/a paper"),
+        ("url", "example.org/paper"),
+        ("licence", "https://creativecommons.org/licenses/by/4.0/{x}"),
+        ("doi", '10.1016/x"y'),
+    ],
+)
+def test_an_iri_that_n_triples_could_not_carry(mini_data, field, value):
+    path = mini_data / "sources.yaml"
+    _replace(path, "    text_file: paper.txt", f"    text_file: paper.txt\n    {field}: '{value}'")
+    (problem,) = [p for p in validate(mini_data, **FAST).problems if p.kind in {"iri", "doi"}]
+    assert (problem.file, problem.line) == (str(path), _line_of(path, f"{field}:"))
+    assert value in problem.message
+
+
 def test_quote_not_in_source(mini_data):
     path = _statements(mini_data)
     _replace(path, "anakinra could prevent", "anakinra will prevent")
