@@ -40,6 +40,26 @@ def _plain_text(text: str) -> str:
     return text.replace("$", r"\$")
 
 
+def _layout(simple: nx.Graph) -> dict[str, tuple[float, float]]:
+    """The largest connected part spread by a seeded spring layout; the few small parts (an
+    author and their funders, a lone entity) in a row beneath it, each part's nodes together,
+    so that they neither squeeze the main part nor float at the edges."""
+    import networkx as nx
+
+    parts = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
+    if not parts:
+        return {}
+    main = simple.subgraph(parts[0])
+    spread = nx.spring_layout(
+        main, seed=LAYOUT_SEED, k=2.2 / max(1, len(main)) ** 0.5, iterations=200
+    )
+    positions = {node: (float(x), float(y)) for node, (x, y) in spread.items()}
+    rest = [node for part in parts[1:] for node in sorted(part)]
+    for index, node in enumerate(rest):
+        positions[node] = (-1.0 + 2.0 * index / max(1, len(rest) - 1), -1.25)
+    return positions
+
+
 def draw_overview(graph: nx.MultiDiGraph, *, title: str = "") -> bytes:
     """A PNG of ``graph``: colour and shape per category, size by degree, the hubs named.
 
@@ -57,7 +77,7 @@ def draw_overview(graph: nx.MultiDiGraph, *, title: str = "") -> bytes:
     simple = nx.Graph()
     simple.add_nodes_from(sorted(graph.nodes))
     simple.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in graph.edges() if u != v))
-    positions = nx.spring_layout(simple, seed=LAYOUT_SEED, k=1.6 / max(1, len(simple)) ** 0.5)
+    positions = _layout(simple)
 
     figure = Figure(figsize=(16, 10), dpi=100)
     FigureCanvasAgg(figure)
