@@ -1,9 +1,10 @@
-"""SPARQL over the graph: loading it, the bundled competency questions, safe parameters, results.
+"""SPARQL over the graph: loading it, running queries with safe parameters, their results.
 
-A query is a SPARQL string, a ``.rq`` file, or the name of a bundled query (``kg/queries/*.rq``).
-Parameters are bound with rdflib's ``initBindings``: a value is never pasted into query text, so a
-parameter cannot change what the query does (no SPARQL injection). The graph's prefixes
-(:data:`kg.namespaces.PREFIXES`) are predeclared.
+A query is a SPARQL string, a ``.rq`` file, or the name of a bundled query (``kg/queries/*.rq``,
+see :mod:`kg.named`). Parameters are bound as RDF terms (rdflib's ``initBindings`` on its memory
+store, a ``VALUES`` block of serialised terms on Oxigraph): a value is never pasted into query
+text, so a parameter cannot change what the query does (no SPARQL injection). The graph's
+prefixes (:data:`kg.namespaces.PREFIXES`) are predeclared.
 
 Queries are read-only and local: ``SERVICE``, ``FROM`` and ``FROM NAMED`` are refused before
 anything runs, because rdflib would fetch the URLs they name.
