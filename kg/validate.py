@@ -228,7 +228,9 @@ def curation_root(path: Path) -> Path:
 
     if not path.exists():
         raise KGError(f"{path}: no such file or directory")
-    for folder in [path, *path.resolve().parents] if path.is_dir() else path.resolve().parents:
+    # the path as given first, so that reports name files the way the curator wrote them
+    mine = [path, *path.parents] if path.is_dir() else list(path.parents)
+    for folder in [*mine, *path.resolve().parents]:
         if (folder / SOURCES_FILE).is_file():
             return folder
     raise KGError(

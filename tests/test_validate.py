@@ -387,3 +387,10 @@ def test_mutated_curation_only_ever_raises_curation_error(tmp_path_factory, data
         load_curation(root)
     except CurationError as exc:
         assert exc.problems and all(p.file.startswith(str(root)) for p in exc.problems)
+
+
+def test_reports_name_files_as_the_curator_wrote_them(mini_data, monkeypatch):
+    _broken_twice(mini_data)
+    monkeypatch.chdir(mini_data.parent)
+    (report,) = validate_paths([Path("mini/statements/paper.yaml")], **FAST)
+    assert {p.file for p in report.problems} == {"mini/statements/paper.yaml"}
