@@ -15,12 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rdflib import URIRef
-from rdflib.namespace import RDFS
-
 from kg.errors import Problem
 from kg.model import Statement
-from kg.namespaces import KGO
 from kg.reason import (
     CHECKS_IRI,
     PROBLEM_KIND,
@@ -31,7 +27,7 @@ from kg.reason import (
     predicate_iri,
     run_hermit,
 )
-from kg.schema import ONTOLOGY_FILE, Schema, load_ontology_graph, ontology_dir
+from kg.schema import ONTOLOGY_FILE, Schema, ontology_dir
 
 if TYPE_CHECKING:
     from owlready2 import ObjectPropertyClass, ThingClass
@@ -131,7 +127,6 @@ class _Checks:
         self.schema = schema
         self.world = new_world()
         self.namespace = self.world.get_ontology(CHECKS_IRI)
-        self.kinds = _top_kinds(schema)
 
     def _class(self, entity_id: str) -> ThingClass:
         category = self.categories.get(entity_id)
@@ -193,7 +188,7 @@ class _Checks:
         category = self.categories.get(entity_id)
         if category is None:
             return f"'{entity_id}' (not a curated entity)"
-        kind = self.kinds.get(category, category)
+        kind = self.schema.kind_of(category)
         extra = f", so {_a(kind)}" if kind != category else ""
         return f"'{entity_id}' is {_a(category)}{extra}"
 
@@ -236,22 +231,6 @@ class _Checks:
             + "; ".join(parts)
             + ", which are disjoint: correct one of them"
         )
-
-
-def _top_kinds(schema: Schema) -> dict[str, str]:
-    """Each category's top-level kind, the child of kgo:Entity: Cytokine's is GeneOrProtein."""
-    graph = load_ontology_graph()
-    tops = {
-        str(c)[len(str(KGO)) :]
-        for c in graph.subjects(RDFS.subClassOf, KGO.Entity)
-        if isinstance(c, URIRef)
-    }
-    kinds = {}
-    for category, ancestors in schema.ancestors.items():
-        found = sorted(ancestors & tops)
-        if found:
-            kinds[category] = found[0]
-    return kinds
 
 
 def _a(name: str) -> str:

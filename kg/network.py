@@ -174,8 +174,7 @@ def to_networkx(
     for entity in sorted(curation.entities, key=lambda e: e.id):
         ancestors = schema.ancestors.get(entity.category, frozenset({entity.category}))
         kinds = sorted(ancestors - {"Entity"})
-        # the top-level kind is the ancestor with the fewest ancestors of its own
-        kind = min(kinds, key=lambda k: (len(schema.ancestors.get(k, ())), k), default="Entity")
+        kind = schema.kind_of(entity.category)
         xrefs = [
             {"curie": curie, "url": curie_link(curie), "match": match}
             for match, curies in (("exact", entity.xrefs), ("close", entity.close_matches))

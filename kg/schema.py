@@ -83,6 +83,19 @@ class Schema:
         """Whether ``category`` is one of ``allowed`` or a subclass of one (empty = anything)."""
         return not allowed or bool(self.ancestors.get(category, frozenset({category})) & allowed)
 
+    def kind_of(self, category: str) -> str:
+        """The top-level kind of ``category``: its ancestor just below ``Entity``.
+
+        A top-level kind is its own kind; ``Entity`` (and an unknown name) is its own too.
+
+        >>> schema = load_schema()
+        >>> schema.kind_of("Cytokine"), schema.kind_of("Disease"), schema.kind_of("Entity")
+        ('GeneOrProtein', 'Disease', 'Entity')
+        """
+        below = self.ancestors.get(category, frozenset({category})) - {"Entity"}
+        # the ancestor with the fewest ancestors of its own is the one just below Entity
+        return min(below, key=lambda k: (len(self.ancestors.get(k, ())), k), default=category)
+
 
 def _local(iri: URIRef) -> str:
     return str(iri)[len(str(KGO)) :]

@@ -123,9 +123,7 @@ def category_styles() -> dict[str, NodeStyle]:
     for category in sorted(schema.categories):
         if category == "Entity":
             continue
-        ancestors = schema.ancestors.get(category, frozenset({category})) - {"Entity"}
-        kind = min(ancestors, key=lambda k: (len(schema.ancestors.get(k, ())), k))
-        by_kind.setdefault(kind, []).append(category)
+        by_kind.setdefault(schema.kind_of(category), []).append(category)
     styles: dict[str, NodeStyle] = {}
     for number, kind in enumerate(sorted(by_kind)):
         colour = KIND_COLOURS.get(kind, FALLBACK_COLOURS[number % len(FALLBACK_COLOURS)])
