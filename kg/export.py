@@ -200,15 +200,12 @@ def _overview(release: Release, fmt: ExportFormat) -> dict[str, bytes]:
 
 def _inferred(release: Release, fmt: ExportFormat) -> dict[str, bytes]:
     """What HermiT infers, in a file of its own: never mixed into the curated graph."""
-    from kg.errors import CurationError
-    from kg.reason import ReasonerUnavailableError, inferred_graph_ntriples, reason
+    from kg.reason import ReasonerUnavailableError, inferred_graph_ntriples, require_consistent
 
     try:
-        result = reason(release.curation)
+        result = require_consistent(release.curation)
     except ReasonerUnavailableError as exc:
         raise ExportError(f"{exc}; or build without it: kg build --no-reason") from exc
-    if not result.consistent:
-        raise CurationError(result.problems)
     return {fmt.filename: inferred_graph_ntriples(result)}
 
 

@@ -119,12 +119,9 @@ def _load_graph(
     curation = load_curation(data_dir)
     if not inferred:
         return graph_for_curation(curation, store)
-    from kg.errors import CurationError
-    from kg.reason import inferred_graph_ntriples, reason
+    from kg.reason import inferred_graph_ntriples, require_consistent
 
-    result = reason(curation)
-    if not result.consistent:
-        raise CurationError(result.problems)
+    result = require_consistent(curation)
     return graph_from_ntriples(curation_ntriples(curation) + inferred_graph_ntriples(result), store)
 
 

@@ -129,6 +129,21 @@ def reason(curation: Curation, *, schema: Schema | None = None) -> ReasoningResu
     return ReasoningResult(consistent, problems, inferred)
 
 
+def require_consistent(curation: Curation, *, schema: Schema | None = None) -> ReasoningResult:
+    """:func:`reason`, for callers that need the entailments: an inconsistency is an error.
+
+    Raises:
+        CurationError: the curation is inconsistent (the problems name the statements).
+        ReasonerUnavailableError, ReasonerError: see :func:`reason`.
+    """
+    from kg.errors import CurationError
+
+    result = reason(curation, schema=schema)
+    if not result.consistent:
+        raise CurationError(result.problems)
+    return result
+
+
 def inferred_graph_ntriples(result: ReasoningResult) -> bytes:
     """The inferred triples as N-Triples, for :data:`INFERRED_FILE`; the same bytes every run.
 
@@ -320,4 +335,5 @@ __all__ = [
     "ReasoningResult",
     "inferred_graph_ntriples",
     "reason",
+    "require_consistent",
 ]

@@ -409,14 +409,10 @@ def reasoned_triples(curation: Curation) -> list[tuple[str, str, str]]:
         CurationError: the curation is inconsistent (the problems name the statements).
         ReasonerUnavailableError: no Java runtime.
     """
-    from kg.errors import CurationError
     from kg.network import curated_triples
-    from kg.reason import reason
+    from kg.reason import require_consistent
 
-    result = reason(curation)
-    if not result.consistent:
-        raise CurationError(result.problems)
-    return curated_triples(result.inferred)
+    return curated_triples(require_consistent(curation).inferred)
 
 
 def write_explorer(
