@@ -384,7 +384,7 @@ def export_command(
             "--format",
             "-f",
             help="turtle, ntriples, rdfxml, jsonld, trig, nquads, owl, graphml, gexf,"
-            " cytoscape, kgx or neo4j.",
+            " cytoscape, kgx, neo4j, explorer, overview or inferred.",
         ),
     ],
     out: Annotated[
