@@ -32,6 +32,7 @@ from kg.errors import KGError, Problem
 from kg.model import Curation, Modality, Statement
 from kg.namespaces import KGO, VOID
 from kg.schema import ONTOLOGY_FILE, Schema, load_ontology_graph, load_schema, ontology_dir
+from kg.store import ntriples_lines
 
 if TYPE_CHECKING:
     from owlready2 import World
@@ -163,8 +164,7 @@ def inferred_graph_ntriples(result: ReasoningResult) -> bytes:
         "Triples entailed by the OWL 2 schema and the asserted curated statements, computed by "
         "the HermiT reasoner; none of them is curated."
     )
-    about = Graph()
-    for triple in (
+    about = (
         (dataset, RDF.type, VOID.Dataset),
         (dataset, RDF.type, PROV.Entity),
         (dataset, DCTERMS.title, Literal(title)),
@@ -179,12 +179,8 @@ def inferred_graph_ntriples(result: ReasoningResult) -> bytes:
         (activity, PROV.wasAssociatedWith, HERMIT_IRI),
         (HERMIT_IRI, RDF.type, PROV.SoftwareAgent),
         (HERMIT_IRI, RDFS.label, Literal("HermiT OWL 2 reasoner")),
-    ):
-        about.add(triple)
-    triples = Graph()
-    for triple in result.inferred:
-        triples.add(triple)
-    return _sorted_ntriples(about) + _sorted_ntriples(triples)
+    )
+    return "".join(ntriples_lines(about) + ntriples_lines(result.inferred)).encode("utf-8")
 
 
 # ---- running HermiT ---------------------------------------------------------------------------
@@ -193,12 +189,6 @@ def inferred_graph_ntriples(result: ReasoningResult) -> bytes:
 def _require_java() -> None:
     if shutil.which("java") is None:
         raise ReasonerUnavailableError(JAVA_MISSING)
-
-
-def _sorted_ntriples(graph: Graph) -> bytes:
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted(line for line in text.splitlines() if line.strip())
-    return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
 def data_ntriples(categories: dict[str, str], facts: Sequence[Statement], schema: Schema) -> bytes:
