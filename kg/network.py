@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Iterable
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as url_quote
 
@@ -57,6 +56,7 @@ def _number(value: QualifierValue | EntityRef) -> str:
 def format_numbers(qualifiers: dict[str, QualifierValue | EntityRef]) -> str:
     """The figures of a statement, written the way a paper writes them.
 
+    >>> from decimal import Decimal
     >>> format_numbers({"hazard_ratio": Decimal("0.22"), "ci_lower": Decimal("0.11"),
     ...                 "ci_upper": Decimal("0.41"), "ci_level": 95, "sample_size": 52,
     ...                 "p_value_below": Decimal("0.0001")})
@@ -101,8 +101,6 @@ def _display(value: QualifierValue | EntityRef, labels: dict[str, str]) -> str:
         return labels.get(value.id, value.id)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return str(value)
     return str(value)
 
 

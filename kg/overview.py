@@ -72,7 +72,7 @@ def draw_overview(graph: nx.MultiDiGraph, *, title: str = "") -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    from kg.viz import EDGE_STYLES, _node_style, node_size
+    from kg.viz import EDGE_STYLES, node_size, node_style
 
     simple = nx.Graph()
     simple.add_nodes_from(sorted(graph.nodes))
@@ -98,7 +98,7 @@ def draw_overview(graph: nx.MultiDiGraph, *, title: str = "") -> bytes:
     categories = sorted({data["category"] for _, data in graph.nodes(data=True)})
     for category in categories:
         members = sorted(n for n, c in graph.nodes(data="category") if c == category)
-        style = _node_style(category)
+        style = node_style(category)
         axes.scatter(
             [positions[n][0] for n in members],
             [positions[n][1] for n in members],

@@ -133,7 +133,8 @@ def category_styles() -> dict[str, NodeStyle]:
     return styles
 
 
-def _node_style(category: str) -> NodeStyle:
+def node_style(category: str) -> NodeStyle:
+    """The style of ``category`` (a fallback for a name the schema does not know)."""
     return category_styles().get(category, NodeStyle(FALLBACK_COLOURS[0], "dot", "●"))
 
 
@@ -150,7 +151,7 @@ def vis_data(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[st
     """vis-network node and edge records for ``graph``, carrying the evidence they show."""
     nodes = []
     for node_id, data in graph.nodes(data=True):
-        style = _node_style(data["category"])
+        style = node_style(data["category"])
         nodes.append(
             {
                 "id": node_id,
@@ -334,8 +335,8 @@ def render_explorer(graph: nx.MultiDiGraph, *, title: str = TITLE, note: str = "
         {
             "category": category,
             "count": count,
-            "colour": _node_style(category).colour,
-            "glyph": _node_style(category).glyph,
+            "colour": node_style(category).colour,
+            "glyph": node_style(category).glyph,
         }
         for category, count in sorted(counts.items())
     ]
