@@ -52,7 +52,7 @@ from kg.named import (
 )
 from kg.namespaces import PREFIXES
 from kg.results import ASK, GRAPH_KINDS, SELECT, QueryResult, format_result, shorten
-from kg.store import store_kind
+from kg.store import oxigraph_store, store_kind
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
@@ -306,9 +306,10 @@ def _select_on_oxigraph(graph: Graph, text: str, max_results: int | None) -> Que
     """
     import pyoxigraph as ox
 
-    solutions = graph.store._inner.query(  # type: ignore[attr-defined]
+    solutions = oxigraph_store(graph).query(
         text, default_graph=ox.DefaultGraph(), prefixes=_ox_prefixes()
     )
+    assert isinstance(solutions, ox.QuerySolutions)  # the caller passes only SELECT queries
     names = [variable.value for variable in solutions.variables]
     convert = _TermConverter()
     rows = tuple(

@@ -85,12 +85,19 @@ def store_kind(graph: Graph) -> StoreKind:
     return StoreKind.OXIGRAPH if type(graph.store).__name__ == "OxigraphStore" else StoreKind.MEMORY
 
 
+def oxigraph_store(graph: Graph) -> pyoxigraph.Store:
+    """The pyoxigraph store under ``graph`` (held in Oxigraph), for its native operations."""
+    return graph.store._inner  # type: ignore[attr-defined,no-any-return]
+
+
 def graph_ntriples(graph: Graph) -> bytes:
     """``graph`` as N-Triples, natively when it is held in Oxigraph."""
     if store_kind(graph) is StoreKind.OXIGRAPH:
         import pyoxigraph as ox
 
-        data = graph.store._inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())  # type: ignore[attr-defined]
+        data = oxigraph_store(graph).dump(
+            format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()
+        )
         return data if isinstance(data, bytes) else b""
     return graph.serialize(format="nt", encoding="utf-8")
 
